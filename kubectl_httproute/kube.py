@@ -1,0 +1,477 @@
+"""Cluster access: the only module that imports `kubernetes`, and only when a command needs it.
+
+The official client does the transport and authentication (kubeconfig users, exec plugins,
+client certificates, proxies); requests and responses stay plain JSON dicts, because the typed
+models cost a second of start-up and know nothing of Gateway API kinds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from .errors import ApiError, ClusterUnreachable, InferrouteError, KubeconfigError, NotFound
+from .kubeconfig import KubeconfigSelection
+from .model import (
+    GATEWAY_CLASSES,
+    GATEWAY_GROUP,
+    GATEWAYS,
+    HTTPROUTES,
+    POOL_GROUP_V1,
+    POOL_GROUP_V1ALPHA2,
+    POOLS_V1,
+    POOLS_V1ALPHA2,
+    REFERENCE_GRANTS_V1BETA1,
+    ResourceApi,
+    ServedApis,
+)
+
+DEFAULT_REQUEST_TIMEOUT = 30.0
+PAGE_SIZE = 500
+RETRY_ATTEMPTS = 4
+RETRY_AFTER_CAP = 5.0
+AGGREGATED_DISCOVERY_ACCEPT = (
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+    "application/json"
+)
+APPLY_PATCH = "application/apply-patch+yaml"
+CRD_HINTS = {
+    GATEWAY_GROUP: "install the Gateway API CRDs: "
+    "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/"
+    "standard-install.yaml",
+    POOL_GROUP_V1: "install the Gateway API Inference Extension CRDs: kubectl apply -f "
+    "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/latest/"
+    "download/manifests.yaml",
+}
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def parse_request_timeout(text: str) -> float:
+    """kubectl's --request-timeout: a bare number of seconds or a duration like 30s, 2m, 1h."""
+    units = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    value = text.strip()
+    try:
+        for unit in ("ms", "s", "m", "h"):
+            if value.endswith(unit) and value[: -len(unit)].replace(".", "", 1).isdigit():
+                seconds = float(value[: -len(unit)]) * units[unit]
+                break
+        else:
+            seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        from .errors import InvalidInput
+
+        raise InvalidInput(
+            f'--request-timeout "{text}": not a duration',
+            "use a number of seconds or a duration such as 30s, 2m; 0 means no timeout",
+        )
+    return seconds
+
+
+def parse_warning_header(value: str) -> str:
+    """The text of a `Warning: 299 - "text"` header (RFC 7234 warn-text)."""
+    parts = value.split(" ", 2)
+    if len(parts) == 3 and parts[0].isdigit():
+        text = parts[2].strip()
+        if text.startswith('"'):
+            text = text[1:].rsplit('"', 1)[0].replace('\\"', '"')
+        return text
+    return value
+
+
+def _status_error(resp: Response, what: str) -> InferrouteError:
+    """Turn a Status body into one of our errors, keeping the server's words."""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    status = body if isinstance(body, dict) and body.get("kind") == "Status" else {}
+    message = status.get("message") or resp.body.decode(errors="replace").strip()[:300]
+    message = message or f"HTTP {resp.status}"
+    reason = status.get("reason", "")
+    causes = tuple(
+        f"{c.get('field', '')}: {c.get('message', '')}".strip(": ")
+        for c in (status.get("details") or {}).get("causes") or []
+    )
+    hints = {
+        401: "your credentials were refused: refresh them (log in again) and check "
+        "`kubectl auth whoami`",
+        403: "ask for access, and check with `kubectl auth can-i`",
+        404: f"check the name and namespace of {what}",
+        409: "someone else changed it: run the command again, or use --force-conflicts to take "
+        "ownership of the fields",
+        422: "fix the values named above",
+        429: "the API server is overloaded: try again in a moment",
+    }
+    hint = hints.get(resp.status, "" if resp.status < 500 else "the API server failed: try again")
+    if resp.status == 404 and not status.get("details", {}).get("name"):
+        hint = f"the API for {what} is not served by this cluster"
+    error_type = NotFound if resp.status == 404 else ApiError
+    if error_type is NotFound:
+        return NotFound(message, hint)
+    return ApiError(message, hint, status=resp.status, reason=reason, causes=causes)
+
+
+class KubeClient:
+    """A connection to one API server, authenticated as the kubeconfig says."""
+
+    def __init__(
+        self,
+        selection: KubeconfigSelection,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        on_warning: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.selection = selection
+        self.request_timeout = request_timeout or None
+        self.on_warning = on_warning
+        self.warnings: list[str] = []
+        self.request_count = 0
+        self._sleep = sleep
+        self._served: ServedApis | None = None
+        self._api_client = _build_api_client(selection)
+
+    def close(self) -> None:
+        self._api_client.close()
+
+    # --- transport -------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, str] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+        what: str = "the object",
+        ok_statuses: tuple[int, ...] = (),
+    ) -> Response:
+        """Send one request; retry what is safe to retry; raise our errors for failures."""
+        url = self.selection.server + path
+        if query:
+            url += "?" + urlencode(query)
+        headers = {"Accept": accept, "User-Agent": "kubectl-inferroute"}
+        payload: str | None = None
+        if body is not None:
+            headers["Content-Type"] = content_type
+            payload = body if isinstance(body, str) else json.dumps(body)
+        idempotent = method in ("GET", "HEAD")
+        attempt = 0
+        while True:
+            attempt += 1
+            resp, retry_in = self._send(method, url, headers, payload, idempotent, attempt)
+            if resp is None:
+                continue
+            if retry_in is not None and attempt < RETRY_ATTEMPTS:
+                self._sleep(retry_in)
+                continue
+            if 200 <= resp.status < 300 or resp.status in ok_statuses:
+                return resp
+            raise _status_error(resp, what)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        payload: str | None,
+        idempotent: bool,
+        attempt: int,
+    ) -> tuple[Response | None, float | None]:
+        import urllib3
+
+        from kubernetes.client.exceptions import ApiException
+
+        client = self._api_client
+        auth_headers = dict(headers)
+        client.update_params_for_auth(auth_headers, [], ["BearerToken"], url, method, payload)
+        timeout = urllib3.Timeout(
+            connect=min(self.request_timeout or 10.0, 10.0), read=self.request_timeout
+        )
+        self.request_count += 1
+        try:
+            raw = client.rest_client.pool_manager.request(
+                method,
+                url,
+                body=payload,
+                headers=auth_headers,
+                timeout=timeout,
+                preload_content=False,
+                retries=False,
+            )
+            try:
+                data = raw.read()
+            finally:
+                raw.release_conn()
+        except ApiException as exc:  # raised by the client for TLS failures
+            raise ClusterUnreachable(
+                f"TLS error talking to {self.selection.server}: {exc.reason}",
+                "check the cluster's certificate-authority in the kubeconfig",
+            ) from None
+        except urllib3.exceptions.SSLError as exc:
+            raise ClusterUnreachable(
+                f"TLS verification failed for {self.selection.server}: {_root_cause(exc)}",
+                "check the cluster's certificate-authority in the kubeconfig",
+            ) from None
+        except (urllib3.exceptions.TimeoutError, TimeoutError):
+            if idempotent and attempt < RETRY_ATTEMPTS:
+                return None, None
+            raise ClusterUnreachable(
+                f"the API server {self.selection.server} did not answer within "
+                f"{self.request_timeout:g}s",
+                "check that the cluster is up (`kubectl cluster-info`), or raise --request-timeout",
+            ) from None
+        except urllib3.exceptions.HTTPError as exc:
+            cause = _root_cause(exc)
+            refused = "refused" in cause.lower() or "name" in cause.lower()
+            # A refused connection never reached the server, so even a write is safe to retry.
+            if (idempotent or refused) and attempt < 2:
+                self._sleep(0.1)
+                return None, None
+            raise ClusterUnreachable(
+                f"cannot reach the API server {self.selection.server}: {cause}",
+                f'check the context "{self.selection.context_name}" (`kubectl cluster-info`) and '
+                "your network",
+            ) from None
+        resp_headers = {k.lower(): v for k, v in raw.headers.items()}
+        for value in raw.headers.get_all("Warning") or []:
+            self._warn(parse_warning_header(value))
+        resp = Response(raw.status, resp_headers, data)
+        if resp.status == 429 or (resp.status >= 500 and idempotent):
+            return resp, _retry_delay(resp_headers.get("retry-after"), attempt)
+        return resp, None
+
+    def _warn(self, text: str) -> None:
+        if text and text not in self.warnings:
+            self.warnings.append(text)
+            if self.on_warning:
+                self.on_warning(text)
+
+    # --- verbs ------------------------------------------------------------------------------
+
+    def get(self, api: ResourceApi, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """One object, or None when it does not exist."""
+        resp = self.request(
+            "GET", api.path(namespace, name), what=f"{api.kind} {name}", ok_statuses=(404,)
+        )
+        if resp.status == 404:
+            body = resp.json() or {}
+            if (body.get("details") or {}).get("name") == name:
+                return None
+            raise NotFound(
+                f"the cluster does not serve {api.plural}.{api.group or 'core'}/{api.version}",
+                CRD_HINTS.get(api.group, "install the CRD that defines it"),
+            )
+        result: dict[str, Any] = resp.json()
+        return result
+
+    def list_pages(
+        self,
+        api: ResourceApi,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Lists like kubectl: pages of `limit` objects, following `continue` tokens."""
+        token = ""
+        while True:
+            query = {"limit": str(limit)}
+            if token:
+                query["continue"] = token
+            if label_selector:
+                query["labelSelector"] = label_selector
+            resp = self.request(
+                "GET", api.path(namespace), query=query, what=f"{api.plural}.{api.group}"
+            )
+            body = resp.json() or {}
+            items: list[dict[str, Any]] = body.get("items") or []
+            yield items
+            token = (body.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return
+
+    def list(self, api: ResourceApi, namespace: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+        """All objects of a kind, page after page."""
+        return [item for page in self.list_pages(api, namespace, **kw) for item in page]
+
+    def apply(
+        self,
+        api: ResourceApi,
+        obj: dict[str, Any],
+        *,
+        field_manager: str,
+        dry_run: bool,
+        force: bool = False,
+    ) -> dict[str, Any]:
+        """Server-side apply with strict field validation; returns the object the server keeps."""
+        meta = obj["metadata"]
+        query = {"fieldManager": field_manager, "fieldValidation": "Strict"}
+        if dry_run:
+            query["dryRun"] = "All"
+        if force:
+            query["force"] = "true"
+        resp = self.request(
+            "PATCH",
+            api.path(meta.get("namespace"), meta["name"]),
+            query=query,
+            body=json.dumps(obj),  # JSON is YAML: the server takes it as apply-patch+yaml
+            content_type=APPLY_PATCH,
+            what=f"{api.kind} {meta['name']}",
+        )
+        result: dict[str, Any] = resp.json()
+        return result
+
+    def create(self, api: ResourceApi, obj: dict[str, Any], namespace: str | None = None) -> Any:
+        resp = self.request("POST", api.path(namespace), body=obj, what=api.kind)
+        return resp.json()
+
+    def server_version(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.request("GET", "/version").json()
+        return result
+
+    # --- discovery ---------------------------------------------------------------------------
+
+    def served_apis(self) -> ServedApis:
+        """Which versions of our kinds the cluster serves; asked once per run."""
+        if self._served is None:
+            self._served = self._discover()
+        return self._served
+
+    def _discover(self) -> ServedApis:
+        resp = self.request("GET", "/apis", accept=AGGREGATED_DISCOVERY_ACCEPT, what="/apis")
+        body = resp.json() or {}
+        served: dict[str, dict[str, set[str]]] = {}  # group → version → plurals
+        if body.get("kind") == "APIGroupDiscoveryList":
+            for group in body.get("items") or []:
+                name = (group.get("metadata") or {}).get("name", "")
+                for version in group.get("versions") or []:
+                    plurals = {r.get("resource", "") for r in version.get("resources") or []}
+                    served.setdefault(name, {})[version.get("version", "")] = plurals
+        else:
+            wanted = {GATEWAY_GROUP, POOL_GROUP_V1, POOL_GROUP_V1ALPHA2}
+            for group in body.get("groups") or []:
+                if group.get("name") not in wanted:
+                    continue
+                for version in group.get("versions") or []:
+                    listing = self.request("GET", f"/apis/{version['groupVersion']}").json() or {}
+                    plurals = {
+                        r.get("name", "") for r in listing.get("resources") or []
+                        if "/" not in r.get("name", "")
+                    }
+                    served.setdefault(group["name"], {})[version["version"]] = plurals
+        return served_apis_from(served)
+
+
+def served_apis_from(served: dict[str, dict[str, set[str]]]) -> ServedApis:
+    """Pick, for each kind, the version we understand that the cluster serves."""
+
+    def pick(*candidates: ResourceApi) -> ResourceApi | None:
+        for api in candidates:
+            if api.plural in served.get(api.group, {}).get(api.version, set()):
+                return api
+        return None
+
+    grants_v1 = ResourceApi(GATEWAY_GROUP, "v1", "referencegrants", "ReferenceGrant")
+    pools = tuple(api for api in (POOLS_V1, POOLS_V1ALPHA2) if pick(api))
+    return ServedApis(
+        gateways=pick(GATEWAYS),
+        httproutes=pick(HTTPROUTES),
+        reference_grants=pick(grants_v1, REFERENCE_GRANTS_V1BETA1),
+        gateway_classes=pick(GATEWAY_CLASSES),
+        pools=pools,
+    )
+
+
+def _retry_delay(retry_after: str | None, attempt: int) -> float:
+    if retry_after and retry_after.strip().isdigit():
+        return min(float(retry_after), RETRY_AFTER_CAP)
+    return min(0.2 * 2 ** (attempt - 1), RETRY_AFTER_CAP)
+
+
+def _root_cause(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)
+    while isinstance(reason, BaseException) and getattr(reason, "reason", None) is not None:
+        reason = reason.reason
+    text = str(reason or exc)
+    # urllib3 wraps the useful part after the object's repr: keep the human words.
+    for marker in ("Failed to establish a new connection: ", "Failed to resolve "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    return text.strip().rstrip(")").strip() or type(exc).__name__
+
+
+def _build_api_client(selection: KubeconfigSelection) -> Any:
+    """The official client, configured from our merged kubeconfig, with exec failures surfaced."""
+    from kubernetes.client import ApiClient, Configuration
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import KubeConfigLoader
+
+    class StrictLoader(KubeConfigLoader):  # type: ignore[misc]
+        """The client logs a failing exec plugin and sends the request anyway; we stop."""
+
+        def _load_from_exec_plugin(self) -> bool | None:
+            if "exec" not in self._user:
+                return None
+            from kubernetes.config.exec_provider import ExecProvider
+
+            exec_cfg = self._user["exec"]
+            command = exec_cfg.safe_get("command") or "?"
+            try:
+                status = ExecProvider(exec_cfg, "", self._cluster).run()
+            except Exception as exc:
+                raise KubeconfigError(
+                    f'exec credential plugin "{command}" failed: {str(exc).strip()}',
+                    f'fix or log in to the credential plugin for user "{selection.user_name}"',
+                ) from None
+            if "token" in status:
+                self.token = f"Bearer {status['token']}"
+                return True
+            if "clientCertificateData" in status and "clientKeyData" in status:
+                return bool(super()._load_from_exec_plugin())
+            raise KubeconfigError(
+                f'exec credential plugin "{command}" returned neither a token nor a certificate',
+                "check the plugin's output format (client.authentication.k8s.io ExecCredential)",
+            )
+
+    configuration = Configuration()
+    try:
+        loader = StrictLoader(
+            config_dict=selection.config,
+            active_context=selection.context_name,
+            config_base_path=None,
+        )
+        loader.load_and_set(configuration)
+    except ConfigException as exc:
+        raise KubeconfigError(
+            f"kubeconfig context {selection.context_name!r} is unusable: {exc}",
+            "check it with `kubectl config view --minify`",
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise KubeconfigError(
+            f"kubeconfig context {selection.context_name!r} is unusable: {exc}",
+            "check the certificate and key files or data it names",
+        ) from None
+    configuration.retries = False
+    return ApiClient(configuration)
+
+
+def quote_name(name: str) -> str:
+    return quote(name, safe="")

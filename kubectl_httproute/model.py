@@ -1,0 +1,126 @@
+"""Plain data the steps pass along: API kinds, references, the route spec, conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+POOL_GROUP_V1 = "inference.networking.k8s.io"
+POOL_GROUP_V1ALPHA2 = "inference.networking.x-k8s.io"
+POOL_GROUPS = (POOL_GROUP_V1, POOL_GROUP_V1ALPHA2)
+FIELD_MANAGER = "kubectl-inferroute"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_BY_VALUE = "kubectl-inferroute"
+DEFAULT_POOL_PORT = 8000
+
+
+@dataclass(frozen=True)
+class ResourceApi:
+    """Where a kind is served: enough to build its URL."""
+
+    group: str
+    version: str
+    plural: str
+    kind: str
+    namespaced: bool = True
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+        if self.namespaced and namespace:
+            base += f"/namespaces/{namespace}"
+        base += f"/{self.plural}"
+        return f"{base}/{name}" if name else base
+
+
+# The kinds the plugin reads or writes, at the versions it understands.
+NAMESPACES = ResourceApi("", "v1", "namespaces", "Namespace", namespaced=False)
+SERVICES = ResourceApi("", "v1", "services", "Service")
+PODS = ResourceApi("", "v1", "pods", "Pod")
+GATEWAY_CLASSES = ResourceApi(GATEWAY_GROUP, "v1", "gatewayclasses", "GatewayClass", False)
+GATEWAYS = ResourceApi(GATEWAY_GROUP, "v1", "gateways", "Gateway")
+HTTPROUTES = ResourceApi(GATEWAY_GROUP, "v1", "httproutes", "HTTPRoute")
+REFERENCE_GRANTS_V1BETA1 = ResourceApi(GATEWAY_GROUP, "v1beta1", "referencegrants", "ReferenceGrant")
+POOLS_V1 = ResourceApi(POOL_GROUP_V1, "v1", "inferencepools", "InferencePool")
+POOLS_V1ALPHA2 = ResourceApi(POOL_GROUP_V1ALPHA2, "v1alpha2", "inferencepools", "InferencePool")
+SELF_SUBJECT_ACCESS_REVIEWS = ResourceApi(
+    "authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", False
+)
+
+
+@dataclass(frozen=True)
+class ServedApis:
+    """Which of the kinds above the cluster serves, from discovery."""
+
+    gateways: ResourceApi | None = None
+    httproutes: ResourceApi | None = None
+    reference_grants: ResourceApi | None = None
+    gateway_classes: ResourceApi | None = None
+    pools: tuple[ResourceApi, ...] = ()  # v1 first when both are served
+
+    def pool_api(self, group: str) -> ResourceApi | None:
+        return next((api for api in self.pools if api.group == group), None)
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """A namespaced object's identity."""
+
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class PoolBackend:
+    """One InferencePool the route sends traffic to."""
+
+    name: str
+    namespace: str
+    group: str = POOL_GROUP_V1
+    port: int = DEFAULT_POOL_PORT
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """Everything that decides the HTTPRoute the plugin writes; built from flags and the cluster."""
+
+    name: str
+    namespace: str
+    gateway: ObjectRef
+    backends: tuple[PoolBackend, ...]
+    section_name: str | None = None
+    hostnames: tuple[str, ...] = ()
+    path: str = "/"
+    path_type: str = "PathPrefix"
+    headers: tuple[HeaderMatch, ...] = ()
+    # None leaves `timeouts` out of the rule (GKE classes reject it); "0s" means no timeout.
+    request_timeout: str | None = "0s"
+    backend_timeout: str | None = "0s"
+    labels: tuple[tuple[str, str], ...] = field(
+        default_factory=lambda: ((MANAGED_BY_LABEL, MANAGED_BY_VALUE),)
+    )
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One status condition, as the controller wrote it."""
+
+    type: str
+    status: str
+    reason: str = ""
+    message: str = ""
+    observed_generation: int | None = None
+    last_transition_time: str = ""
