@@ -1,0 +1,616 @@
+"""Status → condition rows and a verdict with the fix.
+
+Everything here is a pure function of the dicts the API server returns: no requests, no printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .model import GATEWAY_GROUP, POOL_GROUP_V1, POOL_GROUP_V1ALPHA2, Condition, ObjectRef
+
+ACCEPTED = "Accepted"
+RESOLVED_REFS = "ResolvedRefs"
+
+READY = "Ready"
+NOT_ACCEPTED = "NotAccepted"
+UNRESOLVED = "Unresolved"
+NO_CONTROLLER = "NoController"
+STALE = "Stale"
+PENDING = "Pending"
+
+
+@dataclass(frozen=True)
+class ParentConditions:
+    """One status.parents[] entry: which parent, which controller, what it said."""
+
+    # "llm/inference-gateway", plus "#http" when sectionName is set, ":80" when port is set
+    parent: str
+    controller: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The controller's answer about a route, in one line, with the fix when it is not healthy."""
+
+    state: str  # READY | NOT_ACCEPTED | UNRESOLVED | NO_CONTROLLER | STALE | PENDING
+    healthy: bool
+    summary: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class ListenerView:
+    """A Gateway listener: its spec joined with its status."""
+
+    name: str
+    port: int | None
+    protocol: str
+    hostname: str  # "" when the listener matches every hostname
+    allowed_routes: str
+    attached_routes: int | None
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class GatewayView:
+    """What a Gateway says about itself: class, conditions, addresses and listeners."""
+
+    ref: ObjectRef
+    class_name: str
+    conditions: tuple[Condition, ...]
+    addresses: tuple[str, ...]
+    listeners: tuple[ListenerView, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Small accessors: API objects are untyped JSON, so every read tolerates a missing or null field.
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _int(value: Any) -> int | None:
+    # bool is an int subclass; a true/false where a number belongs is not a number.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _generation(obj: Mapping[str, Any]) -> int | None:
+    return _int(_map(obj.get("metadata")).get("generation"))
+
+
+def _namespace(obj: Mapping[str, Any]) -> str:
+    return _str(_map(obj.get("metadata")).get("namespace"))
+
+
+def _api_group(obj: Mapping[str, Any]) -> str:
+    api_version = _str(obj.get("apiVersion"))
+    return api_version.rpartition("/")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions and parent statuses.
+
+
+def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
+    """Turn a status conditions list into Condition objects, skipping malformed entries."""
+    conditions = []
+    for item in _list(raw):
+        if not isinstance(item, Mapping) or not _str(item.get("type")):
+            continue
+        conditions.append(
+            Condition(
+                type=_str(item.get("type")),
+                status=_str(item.get("status")) or "Unknown",
+                reason=_str(item.get("reason")),
+                message=_str(item.get("message")),
+                observed_generation=_int(item.get("observedGeneration")),
+                last_transition_time=_str(item.get("lastTransitionTime")),
+            )
+        )
+    return tuple(conditions)
+
+
+def _find_condition(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
+    return next((c for c in conditions if c.type == type_), None)
+
+
+def _parent_label(parent_ref: Mapping[str, Any], default_namespace: str) -> str:
+    namespace = _str(parent_ref.get("namespace")) or default_namespace
+    name = _str(parent_ref.get("name"))
+    label = f"{namespace}/{name}" if namespace else name
+    kind = _str(parent_ref.get("kind")) or "Gateway"
+    if kind != "Gateway":
+        # Only Gateways go unlabelled: anything else (v1alpha2's "Status/default") must say so.
+        label = f"{kind}/{label}"
+    section = _str(parent_ref.get("sectionName"))
+    if section:
+        label += f"#{section}"
+    port = _int(parent_ref.get("port"))
+    if port is not None:
+        label += f":{port}"
+    return label
+
+
+def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> ParentConditions:
+    return ParentConditions(
+        parent=_parent_label(_map(entry.get("parentRef")), default_namespace),
+        controller=_str(entry.get("controllerName")),
+        conditions=parse_conditions(entry.get("conditions")),
+    )
+
+
+def route_parent_statuses(route: dict[str, Any]) -> list[ParentConditions]:
+    """Every status.parents[] entry of an HTTPRoute, in the order the API returned them."""
+    namespace = _namespace(route)
+    entries = _list(_map(route.get("status")).get("parents"))
+    return [_parent_conditions(e, namespace) for e in entries if isinstance(e, Mapping)]
+
+
+def _refers_to_gateway(
+    parent_ref: Mapping[str, Any], gateway: ObjectRef, default_namespace: str
+) -> bool:
+    group = parent_ref.get("group")
+    group = GATEWAY_GROUP if group is None else _str(group)
+    kind = _str(parent_ref.get("kind")) or "Gateway"
+    namespace = _str(parent_ref.get("namespace")) or default_namespace
+    return (
+        group == GATEWAY_GROUP
+        and kind == "Gateway"
+        and _str(parent_ref.get("name")) == gateway.name
+        and namespace == gateway.namespace
+    )
+
+
+def _gateway_entries(route: dict[str, Any], gateway: ObjectRef) -> list[ParentConditions]:
+    # A route may name one Gateway several times (one entry per sectionName), so keep them all.
+    namespace = _namespace(route)
+    entries = _list(_map(route.get("status")).get("parents"))
+    return [
+        _parent_conditions(e, namespace)
+        for e in entries
+        if isinstance(e, Mapping)
+        and _refers_to_gateway(_map(e.get("parentRef")), gateway, namespace)
+    ]
+
+
+def find_parent_status(route: dict[str, Any], gateway: ObjectRef) -> ParentConditions | None:
+    """The route's status entry for that Gateway, or None when no controller has written one."""
+    entries = _gateway_entries(route, gateway)
+    return entries[0] if entries else None
+
+
+def _is_current(condition: Condition, generation: int | None) -> bool:
+    # A condition without observedGeneration, or a route without generation, cannot be compared:
+    # count it as current. "Ahead" only happens in a delete/recreate race; waiting on it would hang.
+    if condition.observed_generation is None or generation is None:
+        return True
+    return condition.observed_generation >= generation
+
+
+def _stale_condition(entry: ParentConditions, generation: int | None) -> Condition | None:
+    # Accepted decides settledness; ResolvedRefs is checked too so that a half-updated entry is
+    # never read as a verdict on the latest spec.
+    for type_ in (ACCEPTED, RESOLVED_REFS):
+        condition = _find_condition(entry.conditions, type_)
+        if condition is not None and not _is_current(condition, generation):
+            return condition
+    return None
+
+
+def is_settled(route: dict[str, Any], gateway: ObjectRef) -> bool:
+    """True once the Gateway's controller has judged the route's current generation."""
+    entries = _gateway_entries(route, gateway)
+    if not entries:
+        return False
+    generation = _generation(route)
+    for entry in entries:
+        accepted = _find_condition(entry.conditions, ACCEPTED)
+        # Accepted=Unknown (reason Pending) is the controller saying "not decided yet".
+        if accepted is None or accepted.status == "Unknown":
+            return False
+        if _stale_condition(entry, generation) is not None:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict.
+
+
+def _backend_refs(route: dict[str, Any]) -> list[Mapping[str, Any]]:
+    refs: list[Mapping[str, Any]] = []
+    for rule in _list(_map(route.get("spec")).get("rules")):
+        refs.extend(r for r in _list(_map(rule).get("backendRefs")) if isinstance(r, Mapping))
+    return refs
+
+
+def _pool_namespaces(route: dict[str, Any]) -> list[str]:
+    route_ns = _namespace(route)
+    namespaces: list[str] = []
+    for ref in _backend_refs(route):
+        namespace = _str(ref.get("namespace")) or route_ns
+        if namespace and namespace not in namespaces:
+            namespaces.append(namespace)
+    return namespaces or ([route_ns] if route_ns else [])
+
+
+def _pool_groups(route: dict[str, Any]) -> list[str]:
+    groups: list[str] = []
+    for ref in _backend_refs(route):
+        group = _str(ref.get("group")) or "core (no group: a Service)"
+        if group not in groups:
+            groups.append(group)
+    return groups
+
+
+def _route_label(route: dict[str, Any]) -> str:
+    metadata = _map(route.get("metadata"))
+    return _str(metadata.get("name")) or "ROUTE"
+
+
+def _describe_route(route: dict[str, Any]) -> str:
+    return f"`kubectl describe httproute {_route_label(route)} -n {_namespace(route) or 'NS'}`"
+
+
+def _class_phrase(gateway_class: str | None) -> str:
+    return gateway_class or "<class>"
+
+
+def _is_gke(gateway_class: str | None) -> bool:
+    return bool(gateway_class) and str(gateway_class).startswith("gke-l7-")
+
+
+def _summary(condition: Condition) -> str:
+    text = f"{condition.type}={condition.status} ({condition.reason or 'no reason'})"
+    message = _one_line(condition.message)
+    return f"{text}: {message}" if message else text
+
+
+def _generic_fix(route: dict[str, Any], condition: Condition) -> str:
+    message = _one_line(condition.message) or "no message"
+    return (
+        f"the controller reported {condition.type}={condition.status} "
+        f"({condition.reason or 'no reason'}): {message}; "
+        f"see {_describe_route(route)} and the gateway controller's logs"
+    )
+
+
+def _not_accepted_fix(
+    route: dict[str, Any], gateway: ObjectRef, condition: Condition, gateway_class: str | None
+) -> str:
+    reason = condition.reason
+    route_ns = _namespace(route) or "the route's namespace"
+    edit_gateway = f"`kubectl edit gateway {gateway.name} -n {gateway.namespace}`"
+    if reason == "NotAllowedByListeners":
+        return (
+            f"the listener's allowedRoutes does not admit namespace {route_ns}: edit the "
+            f"Gateway's listeners[].allowedRoutes ({edit_gateway}) or create the route in "
+            f"namespace {gateway.namespace}"
+        )
+    if reason == "NoMatchingListenerHostname":
+        hostnames = ", ".join(
+            h for h in _list(_map(route.get("spec")).get("hostnames")) if isinstance(h, str)
+        )
+        return (
+            f"the route's hostnames ({hostnames or 'none'}) match no listener hostname on "
+            f"{gateway}: use a hostname a listener serves, or set none"
+        )
+    if reason == "NoMatchingParent":
+        return (
+            f"the parentRef's sectionName/port names no listener on {gateway}: use a listener "
+            f"name and port from `kubectl get gateway {gateway.name} -n {gateway.namespace} "
+            f"-o yaml`"
+        )
+    if reason == "UnsupportedValue":
+        gke_fix = "remove rules[].timeouts and set the timeout with a GCPBackendPolicy"
+        if _is_gke(gateway_class):
+            return f"GKE class {gateway_class} rejects rules[].timeouts: {gke_fix}"
+        message = _one_line(condition.message) or "no message"
+        return (
+            f"the controller rejects a value in the route ({message}): change or remove that "
+            f"field; on GKE classes (gke-l7-*) {gke_fix}"
+        )
+    if reason == "Pending":
+        return "wait: the controller has not finished processing the route"
+    return _generic_fix(route, condition)
+
+
+def _invalid_kind_fix(gateway_class: str | None) -> str:
+    istio = "Istio: istiod Helm value `pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true`"
+    agentgateway = "agentgateway: Helm value `inferenceExtension.enabled=true`"
+    nginx = "NGINX Gateway Fabric: Helm value `nginxGateway.gwAPIInferenceExtension.enable=true`"
+    by_class = {"istio": istio, "agentgateway": agentgateway, "nginx": nginx}
+    chosen = by_class.get(gateway_class or "")
+    options = chosen or f"{istio}; {agentgateway}; {nginx}"
+    return (
+        "the gateway implementation does not support InferencePool backends: "
+        f"enable its inference extension ({options})"
+    )
+
+
+def _unresolved_fix(route: dict[str, Any], condition: Condition, gateway_class: str | None) -> str:
+    reason = condition.reason
+    pool_namespaces = _pool_namespaces(route)
+    if reason == "BackendNotFound":
+        commands = ", ".join(f"`kubectl get inferencepools -n {ns}`" for ns in pool_namespaces)
+        groups = ", ".join(_pool_groups(route)) or "none"
+        return (
+            "the pool does not exist, or its group differs from the one the cluster serves "
+            f"(the route uses {groups}): check {commands or '`kubectl get inferencepools`'}"
+        )
+    if reason == "RefNotPermitted":
+        route_ns = _namespace(route) or "ROUTE_NS"
+        foreign = [ns for ns in pool_namespaces if ns != route_ns] or pool_namespaces
+        where = ", ".join(foreign) or "the pool's namespace"
+        return (
+            f"create a ReferenceGrant in namespace {where} allowing HTTPRoute from namespace "
+            f"{route_ns} to InferencePool"
+        )
+    if reason == "InvalidKind":
+        return _invalid_kind_fix(gateway_class)
+    if reason == "UnsupportedProtocol":
+        return (
+            "the implementation does not support the backend's protocol: check the pool's "
+            "spec.appProtocol (http or kubernetes.io/h2c) and the listener's protocol"
+        )
+    return _generic_fix(route, condition)
+
+
+def _entry_verdict(
+    route: dict[str, Any],
+    gateway: ObjectRef,
+    entry: ParentConditions,
+    gateway_class: str | None,
+) -> Verdict:
+    accepted = _find_condition(entry.conditions, ACCEPTED)
+    resolved = _find_condition(entry.conditions, RESOLVED_REFS)
+    if accepted is None:
+        return Verdict(
+            PENDING,
+            False,
+            f"the controller for {entry.parent} has not reported Accepted yet",
+            "wait, or check the gateway controller's logs",
+        )
+    if accepted.status == "False":
+        return Verdict(
+            NOT_ACCEPTED,
+            False,
+            _summary(accepted),
+            _not_accepted_fix(route, gateway, accepted, gateway_class),
+        )
+    if accepted.status != "True":
+        return Verdict(
+            PENDING,
+            False,
+            _summary(accepted),
+            "wait: the controller has not finished processing the route",
+        )
+    if resolved is None:
+        return Verdict(
+            PENDING,
+            False,
+            f"the controller for {entry.parent} has not reported ResolvedRefs yet",
+            "wait, or check the gateway controller's logs",
+        )
+    if resolved.status == "False":
+        return Verdict(
+            UNRESOLVED,
+            False,
+            _summary(resolved),
+            _unresolved_fix(route, resolved, gateway_class),
+        )
+    if resolved.status != "True":
+        return Verdict(
+            PENDING,
+            False,
+            _summary(resolved),
+            "wait: the controller has not finished resolving the backends",
+        )
+    return Verdict(READY, True, "Accepted and all references resolved", "")
+
+
+# When one Gateway has several entries (one per listener), report the worst.
+_SEVERITY = {NOT_ACCEPTED: 0, UNRESOLVED: 1, PENDING: 2, READY: 3}
+
+
+def route_verdict(
+    route: dict[str, Any], gateway: ObjectRef, gateway_class: str | None = None
+) -> Verdict:
+    """Judge the route from the Gateway's controller's status: the state, what is wrong, the fix."""
+    entries = _gateway_entries(route, gateway)
+    if not entries:
+        cls = _class_phrase(gateway_class)
+        return Verdict(
+            NO_CONTROLLER,
+            False,
+            f"no controller has processed the route for Gateway {gateway}",
+            f"check the GatewayClass {cls} exists, is Accepted, and its controller is running: "
+            f"`kubectl get gatewayclass {cls} -o yaml`",
+        )
+    generation = _generation(route)
+    for entry in entries:
+        stale = _stale_condition(entry, generation)
+        if stale is not None:
+            return Verdict(
+                STALE,
+                False,
+                f"the controller has not processed the latest change: {stale.type} is for "
+                f"generation {stale.observed_generation}, the route is at {generation}",
+                "wait, or check the gateway controller's logs",
+            )
+    verdicts = [_entry_verdict(route, gateway, e, gateway_class) for e in entries]
+    return min(verdicts, key=lambda v: _SEVERITY[v.state])
+
+
+# ---------------------------------------------------------------------------------------------
+# Gateways and pools.
+
+
+def _allowed_routes(allowed: Mapping[str, Any]) -> str:
+    namespaces = _map(allowed.get("namespaces"))
+    source = _str(namespaces.get("from")) or "Same"
+    text = source
+    if source == "Selector":
+        selector = _map(namespaces.get("selector"))
+        terms = [f"{k}={v}" for k, v in _map(selector.get("matchLabels")).items()]
+        for expr in _list(selector.get("matchExpressions")):
+            expr = _map(expr)
+            values = ",".join(str(v) for v in _list(expr.get("values")))
+            term = f"{_str(expr.get('key'))} {_str(expr.get('operator'))}"
+            terms.append(f"{term} ({values})" if values else term)
+        if terms:
+            text += " " + ",".join(terms)
+    kinds = [_str(_map(k).get("kind")) for k in _list(allowed.get("kinds"))]
+    kinds = [k for k in kinds if k]
+    if kinds:
+        text += " kinds=" + ",".join(kinds)
+    return text
+
+
+def gateway_view(gateway: dict[str, Any]) -> GatewayView:
+    """A Gateway's class, conditions, addresses and listeners (spec joined with status by name)."""
+    metadata = _map(gateway.get("metadata"))
+    spec = _map(gateway.get("spec"))
+    status = _map(gateway.get("status"))
+    listener_status = {_str(_map(s).get("name")): _map(s) for s in _list(status.get("listeners"))}
+    listeners = []
+    seen = set()
+    for item in _list(spec.get("listeners")):
+        listener = _map(item)
+        name = _str(listener.get("name"))
+        seen.add(name)
+        st = listener_status.get(name, {})
+        listeners.append(
+            ListenerView(
+                name=name,
+                port=_int(listener.get("port")),
+                protocol=_str(listener.get("protocol")),
+                hostname=_str(listener.get("hostname")),
+                allowed_routes=_allowed_routes(_map(listener.get("allowedRoutes"))),
+                attached_routes=_int(st.get("attachedRoutes")),
+                conditions=parse_conditions(st.get("conditions")),
+            )
+        )
+    # Status may name listeners the spec does not (ListenerSets): show them rather than hide them.
+    for name, st in listener_status.items():
+        if name and name not in seen:
+            listeners.append(
+                ListenerView(
+                    name=name,
+                    port=None,
+                    protocol="",
+                    hostname="",
+                    allowed_routes="",
+                    attached_routes=_int(st.get("attachedRoutes")),
+                    conditions=parse_conditions(st.get("conditions")),
+                )
+            )
+    addresses = tuple(
+        _str(_map(a).get("value")) for a in _list(status.get("addresses")) if _map(a).get("value")
+    )
+    return GatewayView(
+        ref=ObjectRef(_str(metadata.get("namespace")), _str(metadata.get("name"))),
+        class_name=_str(spec.get("gatewayClassName")),
+        conditions=parse_conditions(status.get("conditions")),
+        addresses=addresses,
+        listeners=tuple(listeners),
+    )
+
+
+def _is_v1alpha2(pool: Mapping[str, Any], v1alpha2_key: str, v1_key: str, section: str) -> bool:
+    group = _api_group(pool)
+    if group == POOL_GROUP_V1ALPHA2:
+        return True
+    if group == POOL_GROUP_V1:
+        return False
+    # No apiVersion (a hand-built dict): go by which key is present.
+    part = _map(pool.get(section))
+    return v1alpha2_key in part and v1_key not in part
+
+
+def pool_parent_statuses(pool: dict[str, Any]) -> list[ParentConditions]:
+    """Status entries of an InferencePool: v1 `status.parents`, v1alpha2 `status.parent`."""
+    key = "parent" if _is_v1alpha2(pool, "parent", "parents", "status") else "parents"
+    namespace = _namespace(pool)
+    entries = _list(_map(pool.get("status")).get(key))
+    return [_parent_conditions(e, namespace) for e in entries if isinstance(e, Mapping)]
+
+
+def pool_target_port(pool: dict[str, Any]) -> int | None:
+    """The pool's model-server port: v1 `targetPorts[0].number`, v1alpha2 `targetPortNumber`."""
+    spec = _map(pool.get("spec"))
+    if _is_v1alpha2(pool, "targetPortNumber", "targetPorts", "spec"):
+        return _int(spec.get("targetPortNumber"))
+    ports = _list(spec.get("targetPorts"))
+    return _int(_map(ports[0]).get("number")) if ports else None
+
+
+def _parse_time(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        # fromisoformat on 3.10 does not take "Z".
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def human_duration(seconds: float) -> str:
+    """A duration the way kubectl prints ages (apimachinery's HumanDuration)."""
+    whole = int(seconds)
+    if whole < -1:
+        return "<invalid>"
+    if whole < 0:
+        return "0s"
+    if whole < 120:
+        return f"{whole}s"
+    minutes = whole // 60
+    if minutes < 10:
+        secs = whole % 60
+        return f"{minutes}m{secs}s" if secs else f"{minutes}m"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = whole // 3600
+    if hours < 8:
+        mins = minutes % 60
+        return f"{hours}h{mins}m" if mins else f"{hours}h"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        rest = hours % 24
+        return f"{hours // 24}d{rest}h" if rest else f"{hours // 24}d"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        days = (hours // 24) % 365
+        return f"{hours // 24 // 365}y{days}d" if days else f"{hours // 24 // 365}y"
+    return f"{hours // 24 // 365}y"
+
+
+def condition_age(cond: Condition, now: datetime) -> str:
+    """Time since the condition last changed, kubectl-style ("5s", "3m", "2h", "4d")."""
+    changed = _parse_time(cond.last_transition_time)
+    if changed is None:
+        return "<unknown>"
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return human_duration((now - changed).total_seconds())
