@@ -1,0 +1,330 @@
+"""The markdown deployment record: rendered as one string, then written once, never overwriting."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import InferrouteError
+from .model import ObjectRef, PoolBackend
+from .verify import Verdict
+
+REDACTED = "<redacted>"
+
+
+class RecordError(InferrouteError):
+    """The deployment record could not be written: the path exists or the directory is unusable."""
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """Everything the record says, gathered by the command before anything is written."""
+
+    timestamp: datetime  # UTC
+    context: str
+    server: str
+    namespace: str
+    user: str
+    plugin_version: str
+    route: ObjectRef
+    gateway: ObjectRef
+    pools: tuple[PoolBackend, ...]
+    manifest_yaml: str  # the complete manifest as applied
+    rules_summary: tuple[str, ...]  # plain sentences about the routing rules
+    dry_run_verdict: str
+    warnings: tuple[str, ...]
+    verification: str  # the rendered tables
+    verdict: Verdict | None
+    events: tuple[tuple[str, str], ...]  # (step, outcome): issues met and how they ended
+
+
+# ---------------------------------------------------------------------------------------------
+# Redaction. The record is meant to be shared; nothing secret should ever reach it, but the
+# inputs come from kubeconfigs, API errors and user flags, so scrub them anyway.
+
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|\Z)", re.DOTALL)
+_SECRET_KEY_NAMES = (
+    r"(?:[A-Za-z0-9_-]*[-_])?(?:token|password|passwd|secret|api[-_]?key|authorization)"
+    r"|client-key-data|client-certificate-data|certificate-authority-data"
+)
+# `key: value`, `"key": "value"`, `key=value`, `--key=value`; the key must start a word so that
+# `max_tokens: 16` stays, and end right before the separator so that `tokenizer:` stays.
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?P<key>(?<![A-Za-z0-9_-])[\"']?(?:" + _SECRET_KEY_NAMES + r")[\"']?)"
+    r"(?P<sep>[ \t]*[:=][ \t]*)"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"'|>][^\n]*)",
+    re.IGNORECASE,
+)
+# A YAML block scalar (`client-key-data: |`) carries its secret on the following indented lines.
+_SECRET_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*)(?:-[ \t]+)?[\"']?(?:" + _SECRET_KEY_NAMES + r")[\"']?"
+    r"[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*$",
+    re.IGNORECASE,
+)
+_PATTERNS = (
+    (re.compile(r"(?i)\b(bearer)[ \t]+[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
+    (re.compile(r"(?i)\b(basic)[ \t]+[A-Za-z0-9+/]{8,}=*"), r"\1 " + REDACTED),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),  # JWT
+    (re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"), REDACTED),  # OpenAI-style API keys
+    (re.compile(r"\bhf_[A-Za-z0-9]{20,}"), REDACTED),  # Hugging Face tokens
+    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), REDACTED),  # GitHub tokens
+    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), REDACTED),  # AWS access key ids
+    # Passwords in URLs: https://user:secret@host
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s/]+@"), r"\1:" + REDACTED + "@"),
+)
+
+
+def _redact_blocks(text: str) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        match = _SECRET_BLOCK.match(line)
+        if not match:
+            continue
+        indent = len(match.group("indent"))
+        hidden = False
+        # The block is every following line indented deeper than the key (blank lines included).
+        while i < len(lines) and (
+            not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent
+        ):
+            if lines[i].strip() and not hidden:
+                out.append(" " * (indent + 2) + REDACTED)
+                hidden = True
+            i += 1
+    return "\n".join(out)
+
+
+def _redact_assignment(match: re.Match[str]) -> str:
+    return f"{match.group('key')}{match.group('sep')}{REDACTED}"
+
+
+def redact(text: str) -> str:
+    """Remove anything that looks like a credential: tokens, passwords, key data, PEM blocks."""
+    text = _PEM.sub("<redacted PEM block>", text)
+    text = _redact_blocks(text)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return _SECRET_ASSIGNMENT.sub(_redact_assignment, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering.
+
+
+def _utc(moment: datetime) -> datetime:
+    # A naive datetime is taken to be UTC already: the plugin only ever makes UTC ones.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _cell(value: object) -> str:
+    # A markdown table cell is one line, and `|` would start a new column.
+    text = " ".join(redact(str(value)).split()).replace("|", "\\|")
+    return text or "—"
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _fenced(text: str, info: str = "") -> list[str]:
+    # The fence must be longer than any backtick run inside, or the block would end early.
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    body = redact(text).rstrip("\n")
+    return [f"{fence}{info}", *body.split("\n"), fence]
+
+
+def _share(weight: int, total: int) -> str:
+    if total <= 0:
+        return "0%"
+    return f"{weight * 100 / total:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _pool_rows(pools: tuple[PoolBackend, ...]) -> list[tuple[object, ...]]:
+    total = sum(max(p.weight, 0) for p in pools)
+    return [
+        (p.name, p.namespace, p.group, p.port, p.weight, _share(max(p.weight, 0), total))
+        for p in pools
+    ]
+
+
+def _bullets(items: tuple[str, ...], empty: str) -> list[str]:
+    if not items:
+        return [empty]
+    return [f"- {' '.join(redact(item).split())}" for item in items]
+
+
+def _verdict_lines(verdict: Verdict | None) -> list[str]:
+    if verdict is None:
+        return ["Not verified: the controller's conditions were not read."]
+    lines = [f"**{verdict.state}** — {redact(verdict.summary)}"]
+    if verdict.fix:
+        lines += ["", f"Fix: {redact(verdict.fix)}"]
+    return lines
+
+
+def render_record(data: RecordData) -> str:
+    """The whole deployment record as markdown, with every embedded value redacted."""
+    timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = [
+        f"# Deployment record: HTTPRoute {_cell(data.route)}",
+        "",
+        *_table(
+            ("Fact", "Value"),
+            [
+                ("Timestamp (UTC)", timestamp),
+                ("Context", data.context),
+                ("Cluster server", data.server),
+                ("Namespace", data.namespace),
+                ("User", data.user),
+                ("Plugin version", f"kubectl-inferroute {data.plugin_version}"),
+                ("HTTPRoute", data.route),
+            ],
+        ),
+        "",
+        "## Gateway and pools",
+        "",
+        f"Gateway: `{_cell(data.gateway)}`",
+        "",
+    ]
+    if data.pools:
+        headers = ("Pool", "Namespace", "Group", "Port", "Weight", "Share")
+        lines += _table(headers, _pool_rows(data.pools))
+    else:
+        lines.append("No pools.")
+    lines += [
+        "",
+        "## Routing rules",
+        "",
+        *_bullets(data.rules_summary, "No rules summary."),
+        "",
+        "## Manifest as applied",
+        "",
+        *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
+        "",
+        "## Server-side dry run",
+        "",
+        " ".join(redact(data.dry_run_verdict).split()) or "Not run.",
+        "",
+        "Warnings:" if data.warnings else "No warnings.",
+    ]
+    if data.warnings:
+        lines += ["", *_bullets(data.warnings, "")]
+    lines += [
+        "",
+        "## Verification",
+        "",
+        *(_fenced(data.verification) if data.verification.strip() else ["Not verified."]),
+        "",
+        "## Verdict",
+        "",
+        *_verdict_lines(data.verdict),
+        "",
+        "## Issues met",
+        "",
+    ]
+    if data.events:
+        lines += _table(("Step", "Outcome"), list(data.events))
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing.
+
+
+def default_record_path(route_name: str, now: datetime, directory: Path = Path(".")) -> Path:
+    """`<directory>/<route>-<UTC timestamp like 20261129T221500Z>.inferroute.md`."""
+    return directory / f"{route_name}-{_utc(now).strftime('%Y%m%dT%H%M%SZ')}.inferroute.md"
+
+
+def _exists_error(path: Path) -> RecordError:
+    return RecordError(
+        f"record not written: {path} already exists",
+        "records are never overwritten: move the existing file away or choose another path",
+    )
+
+
+def _directory_error(directory: Path, exc: OSError) -> RecordError:
+    if isinstance(exc, FileNotFoundError):
+        return RecordError(
+            f"record not written: directory {directory} does not exist",
+            "create it, or choose another directory for the record",
+        )
+    return RecordError(
+        f"record not written: cannot write in directory {directory} ({exc.strerror or exc})",
+        "choose a writable directory for the record",
+    )
+
+
+# Filesystems without hard links (some network and FUSE mounts) answer os.link with these.
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the new name durable; not every platform can open a directory, so best effort.
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    # Without hard links, O_EXCL still guarantees no overwrite; the content is written after.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _exists_error(path) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_record(path: Path, text: str) -> Path:
+    """Write the record atomically; fail with RecordError rather than overwrite anything."""
+    directory = path.parent
+    if path.exists() or path.is_symlink():
+        raise _exists_error(path)
+    data = text.encode("utf-8")
+    try:
+        # mkstemp creates the file 0600: a record names clusters and users, so private by default.
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _directory_error(directory, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            # link fails if the target exists: the whole record appears at once or not at all.
+            os.link(temp_name, path)
+        except FileExistsError:
+            raise _exists_error(path) from None
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise _directory_error(directory, exc) from exc
+            _write_exclusive(path, data)
+        _fsync_directory(directory)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temp_name)
+    return path
