@@ -31,7 +31,7 @@ class InvalidInput(InferrouteError):
 
 
 class KubeconfigError(InferrouteError):
-    """The kubeconfig is missing, unreadable, or names a context, cluster or user that is not there."""
+    """The kubeconfig is missing, unreadable, or names a context, cluster or user not in it."""
 
 
 class ClusterUnreachable(InferrouteError):

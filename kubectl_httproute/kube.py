@@ -196,7 +196,6 @@ class KubeClient:
         attempt: int,
     ) -> tuple[Response | None, float | None]:
         import urllib3
-
         from kubernetes.client.exceptions import ApiException
 
         client = self._api_client
@@ -308,7 +307,9 @@ class KubeClient:
             if not token:
                 return
 
-    def list(self, api: ResourceApi, namespace: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+    def list(
+        self, api: ResourceApi, namespace: str | None = None, **kw: Any
+    ) -> list[dict[str, Any]]:
         """All objects of a kind, page after page."""
         return [item for page in self.list_pages(api, namespace, **kw) for item in page]
 
@@ -373,7 +374,8 @@ class KubeClient:
                 for version in group.get("versions") or []:
                     listing = self.request("GET", f"/apis/{version['groupVersion']}").json() or {}
                     plurals = {
-                        r.get("name", "") for r in listing.get("resources") or []
+                        r.get("name", "")
+                        for r in listing.get("resources") or []
                         if "/" not in r.get("name", "")
                     }
                     served.setdefault(group["name"], {})[version["version"]] = plurals
@@ -403,13 +405,13 @@ def served_apis_from(served: dict[str, dict[str, set[str]]]) -> ServedApis:
 def _retry_delay(retry_after: str | None, attempt: int) -> float:
     if retry_after and retry_after.strip().isdigit():
         return min(float(retry_after), RETRY_AFTER_CAP)
-    return min(0.2 * 2 ** (attempt - 1), RETRY_AFTER_CAP)
+    return float(min(0.2 * 2 ** (attempt - 1), RETRY_AFTER_CAP))
 
 
 def _root_cause(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None)
+    reason: object = getattr(exc, "reason", None)
     while isinstance(reason, BaseException) and getattr(reason, "reason", None) is not None:
-        reason = reason.reason
+        reason = getattr(reason, "reason", None)
     text = str(reason or exc)
     # urllib3 wraps the useful part after the object's repr: keep the human words.
     for marker in ("Failed to establish a new connection: ", "Failed to resolve "):
@@ -428,11 +430,12 @@ def _build_api_client(selection: KubeconfigSelection) -> Any:
         """The client logs a failing exec plugin and sends the request anyway; we stop."""
 
         def _load_from_exec_plugin(self) -> bool | None:
-            if "exec" not in self._user:
+            user: Any = self._user
+            if not user or "exec" not in user:
                 return None
             from kubernetes.config.exec_provider import ExecProvider
 
-            exec_cfg = self._user["exec"]
+            exec_cfg = user["exec"]
             command = exec_cfg.safe_get("command") or "?"
             try:
                 status = ExecProvider(exec_cfg, "", self._cluster).run()

@@ -173,7 +173,9 @@ def load_kubeconfig(
     if ctx is None:
         raise KubeconfigError(
             f'context "{context_name}" does not exist in the kubeconfig',
-            f"use one of: {', '.join(contexts)}" if contexts else "run `kubectl config get-contexts`",
+            f"use one of: {', '.join(contexts)}"
+            if contexts
+            else "run `kubectl config get-contexts`",
         )
     ctx = dict(ctx)
     if cluster:

@@ -43,7 +43,9 @@ PODS = ResourceApi("", "v1", "pods", "Pod")
 GATEWAY_CLASSES = ResourceApi(GATEWAY_GROUP, "v1", "gatewayclasses", "GatewayClass", False)
 GATEWAYS = ResourceApi(GATEWAY_GROUP, "v1", "gateways", "Gateway")
 HTTPROUTES = ResourceApi(GATEWAY_GROUP, "v1", "httproutes", "HTTPRoute")
-REFERENCE_GRANTS_V1BETA1 = ResourceApi(GATEWAY_GROUP, "v1beta1", "referencegrants", "ReferenceGrant")
+REFERENCE_GRANTS_V1BETA1 = ResourceApi(
+    GATEWAY_GROUP, "v1beta1", "referencegrants", "ReferenceGrant"
+)
 POOLS_V1 = ResourceApi(POOL_GROUP_V1, "v1", "inferencepools", "InferencePool")
 POOLS_V1ALPHA2 = ResourceApi(POOL_GROUP_V1ALPHA2, "v1alpha2", "inferencepools", "InferencePool")
 SELF_SUBJECT_ACCESS_REVIEWS = ResourceApi(

@@ -1,0 +1,13 @@
+"""Entry point: `kubectl-inferroute`, `kubectl inferroute`, `python -m kubectl_httproute`."""
+
+from __future__ import annotations
+
+
+def main() -> None:
+    from .cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The command line: parse, orchestrate, prompt, print, exit. Nothing else lives here."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import EXIT_FAILED, InferrouteError
+from .common import fail_line, global_flags, kube_flags
+
+PROG_NAME = "kubectl inferroute"
+INTERRUPTED = 130
+
+ROOT_HELP = """Connect a Gateway to LLM model servers (InferencePools) with a verified HTTPRoute.
+
+\b
+Examples:
+  # Preview the route for a pool, without a cluster
+  kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm --dry-run=client -o yaml
+\b
+  # Discover, dry-run, ask, apply, verify and record
+  kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm
+\b
+  # Is my model reachable? Why not?
+  kubectl inferroute status -n llm
+
+\b
+Exit codes:
+  0 done and healthy      1 failed (API, network, permission, conflict)
+  2 invalid usage/input   3 applied but not healthy, or no controller verdict
+  4 not approved (nothing was changed)
+"""
+
+
+class InferrouteGroup(click.Group):
+    """Maps our errors to one line and an exit code; a traceback only with -v."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InferrouteError as error:
+            if _verbosity(ctx) > 0:
+                traceback.print_exc()
+            click.echo(fail_line(error), err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: nothing more was changed", err=True)
+            ctx.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as error:  # a bug of ours: still one line, unless asked for more
+            if _verbosity(ctx) > 0:
+                traceback.print_exc()
+            click.echo(
+                f"error: unexpected {type(error).__name__}: {error}; run again with -v for details",
+                err=True,
+            )
+            ctx.exit(EXIT_FAILED)
+
+
+def _verbosity(ctx: click.Context) -> int:
+    # Subcommands record the merged -v count here once they have parsed their flags.
+    return int(ctx.meta.get("inferroute.verbose", global_flags(ctx, {}).verbose))
+
+
+@click.group(
+    cls=InferrouteGroup,
+    help=ROOT_HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(
+    __version__, "--version", prog_name="kubectl-inferroute", message="%(prog)s %(version)s"
+)
+@kube_flags
+@click.pass_context
+def root(ctx: click.Context, /, **_: Any) -> None:
+    ctx.ensure_object(dict)
+
+
+def _register() -> None:
+    from .expose import expose
+
+    root.add_command(expose)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    root.main(args=argv, prog_name=PROG_NAME)

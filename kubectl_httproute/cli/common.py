@@ -1,0 +1,136 @@
+"""kubectl's global flags, shared by every command, and the small UI helpers commands print with."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import InferrouteError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+GLOBAL_FLAGS = (
+    "kubeconfig",
+    "context",
+    "cluster",
+    "user",
+    "namespace",
+    "request_timeout",
+    "verbose",
+)
+
+
+def kube_flags(func: F) -> F:
+    """kubectl's connection flags; accepted before and after the subcommand."""
+    options = [
+        click.option("--kubeconfig", metavar="PATH", help="Path to the kubeconfig file to use."),
+        click.option("--context", metavar="NAME", help="The kubeconfig context to use."),
+        click.option("--cluster", metavar="NAME", help="The kubeconfig cluster to use."),
+        click.option("--user", metavar="NAME", help="The kubeconfig user to use."),
+        click.option(
+            "-n",
+            "--namespace",
+            metavar="NS",
+            help="Namespace of the route (default: the context's namespace, else default).",
+        ),
+        click.option(
+            "--request-timeout",
+            metavar="DURATION",
+            help="How long to wait for each API request (e.g. 10s, 1m; 0 = no limit). "
+            "[default: 30s]",
+        ),
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            default=None,
+            help="Show tracebacks and request details on errors.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@dataclass(frozen=True)
+class GlobalFlags:
+    kubeconfig: str | None = None
+    context: str | None = None
+    cluster: str | None = None
+    user: str | None = None
+    namespace: str | None = None
+    request_timeout: str | None = None
+    verbose: int = 0
+
+
+def global_flags(ctx: click.Context, params: dict[str, Any]) -> GlobalFlags:
+    """Flags given after the subcommand win over the same flags given before it."""
+    merged: dict[str, Any] = {}
+    chain = []
+    node: click.Context | None = ctx
+    while node is not None:
+        chain.append(node.params)
+        node = node.parent
+    for layer in reversed(chain):
+        for key in GLOBAL_FLAGS:
+            if layer.get(key) not in (None, 0):
+                merged[key] = layer[key]
+    for key in GLOBAL_FLAGS:
+        if params.get(key) not in (None, 0):
+            merged[key] = params[key]
+    return GlobalFlags(**merged)
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    click.echo(text, err=err)
+
+
+def heading(text: str) -> None:
+    click.echo(click.style(text, bold=True))
+
+
+def warn(text: str) -> None:
+    click.echo(click.style("Warning: ", fg="yellow", bold=True) + text, err=True)
+
+
+def fail_line(error: InferrouteError) -> str:
+    """kubectl's `error: ...` line, with what to do next on the same line."""
+    return f"error: {error.message}" + (f"; {error.hint}" if error.hint else "")
+
+
+def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Any:
+    """Load the kubeconfig as kubectl would and connect; imports the client only now."""
+    from ..kube import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
+    from ..kubeconfig import load_kubeconfig
+
+    timeout = (
+        parse_request_timeout(flags.request_timeout)
+        if flags.request_timeout is not None
+        else DEFAULT_REQUEST_TIMEOUT
+    )
+    selection = load_kubeconfig(
+        flags.kubeconfig,
+        context=flags.context,
+        cluster=flags.cluster,
+        user=flags.user,
+        namespace=flags.namespace,
+    )
+    return KubeClient(selection, request_timeout=timeout, on_warning=on_warning)

@@ -1,0 +1,171 @@
+"""Flag values → checked options objects. Pure: every rule runs before any request is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import validation
+from .errors import InvalidInput
+from .model import POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
+
+DRY_RUN_MODES = ("none", "client", "server")
+OUTPUT_FORMATS = ("yaml", "json")
+
+
+@dataclass(frozen=True)
+class PoolRequest:
+    ref: ObjectRef
+    weight: int | None
+    namespace_given: bool
+
+
+@dataclass(frozen=True)
+class ExposeOptions:
+    """What `expose` was asked to do, checked; namespaces filled in by `complete`."""
+
+    namespace: str
+    pools: tuple[PoolRequest, ...]
+    gateway: ObjectRef | None
+    name: str | None
+    section_name: str | None
+    hostnames: tuple[str, ...]
+    path: str
+    path_type: str
+    headers: tuple[HeaderMatch, ...]
+    port: int | None
+    request_timeout: str | None  # None: not given on the command line
+    backend_timeout: str | None
+    pool_group: str | None
+    dry_run: str
+    output: str | None
+    yes: bool
+    force_conflicts: bool
+    wait: bool
+    wait_timeout_ms: int
+    record_path: str | None
+    no_record: bool
+
+    @property
+    def timeouts_given(self) -> bool:
+        return self.request_timeout is not None or self.backend_timeout is not None
+
+    def complete(self, namespace: str) -> ExposeOptions:
+        """Fill the default namespace into every reference that did not name one."""
+        pools = tuple(
+            p if p.namespace_given else replace(p, ref=ObjectRef(namespace, p.ref.name))
+            for p in self.pools
+        )
+        gateway = self.gateway
+        if gateway is not None and not gateway.namespace:
+            gateway = ObjectRef(namespace, gateway.name)
+        return replace(self, namespace=namespace, pools=pools, gateway=gateway)
+
+
+def build_expose_options(
+    *,
+    namespace: str | None,
+    pools: tuple[str, ...],
+    gateway: str | None,
+    name: str | None,
+    section_name: str | None,
+    hostnames: tuple[str, ...],
+    path: str,
+    path_type: str,
+    headers: tuple[str, ...],
+    port: int | None,
+    route_timeout: str | None,
+    backend_timeout: str | None,
+    pool_group: str | None,
+    dry_run: str,
+    output: str | None,
+    yes: bool,
+    force_conflicts: bool,
+    wait: bool,
+    timeout: str,
+    record_path: str | None,
+    no_record: bool,
+) -> ExposeOptions:
+    """Check every flag; the namespace may still be unknown ("" until `complete`)."""
+    ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
+    pool_requests = []
+    for text in pools:
+        ref, weight = validation.parse_pool_arg(text, ns or "default")
+        pool_requests.append(PoolRequest(ref, weight, namespace_given="/" in text.split("=")[0]))
+    seen = set()
+    for p in pool_requests:
+        key = (p.ref.namespace if p.namespace_given else "", p.ref.name)
+        if key in seen:
+            raise InvalidInput(f'pool "{p.ref.name}" is named twice', "name each pool once")
+        seen.add(key)
+    if len(pool_requests) > 1:
+        weights = [p.weight if p.weight is not None else 1 for p in pool_requests]
+        validation.check_weights(weights)
+    gateway_ref = None
+    if gateway:
+        gateway_ref = validation.parse_object_ref(gateway, ns or "default", "--gateway")
+        if "/" not in gateway:
+            gateway_ref = ObjectRef("", gateway_ref.name)
+    if name is not None:
+        validation.check_dns_subdomain(name, "--name")
+    if section_name is not None:
+        validation.check_section_name(section_name)
+    for host in hostnames:
+        validation.check_hostname(host)
+    if len(hostnames) > 16:
+        raise InvalidInput(
+            f"--hostname given {len(hostnames)} times", "Gateway API allows at most 16 hostnames"
+        )
+    validation.check_path(path, path_type)
+    parsed_headers = tuple(validation.parse_header(h) for h in headers)
+    names = [h.name.lower() for h in parsed_headers]
+    if len(set(names)) != len(names):
+        raise InvalidInput("--header names a header twice", "match each header name once")
+    if port is not None:
+        validation.check_port(port, "--port")
+    req = validation.parse_duration(route_timeout, "--route-timeout") if route_timeout else None
+    backend = (
+        validation.parse_duration(backend_timeout, "--backend-timeout") if backend_timeout else None
+    )
+    validation.check_timeouts(req or "0s", backend or "0s")
+    if pool_group is not None and pool_group not in POOL_GROUPS:
+        raise InvalidInput(
+            f'--pool-group "{pool_group}" is not an InferencePool API group',
+            f"use {' or '.join(POOL_GROUPS)}",
+        )
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if dry_run == "client":
+        if not pool_requests:
+            raise InvalidInput(
+                "--dry-run=client needs the pool named", "name it: expose POOL --gateway GATEWAY"
+            )
+        if gateway_ref is None:
+            raise InvalidInput(
+                "--dry-run=client needs the Gateway named", "add --gateway [NAMESPACE/]NAME"
+            )
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    wait_timeout = validation.parse_duration(timeout, "--timeout")
+    return ExposeOptions(
+        namespace=ns,
+        pools=tuple(pool_requests),
+        gateway=gateway_ref,
+        name=name,
+        section_name=section_name,
+        hostnames=tuple(hostnames),
+        path=path,
+        path_type=path_type,
+        headers=parsed_headers,
+        port=port,
+        request_timeout=req,
+        backend_timeout=backend,
+        pool_group=pool_group or (POOL_GROUP_V1 if dry_run == "client" else None),
+        dry_run=dry_run,
+        output=output,
+        yes=yes,
+        force_conflicts=force_conflicts,
+        wait=wait,
+        wait_timeout_ms=validation.duration_ms(wait_timeout),
+        record_path=record_path,
+        no_record=no_record,
+    )
