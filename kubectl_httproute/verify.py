@@ -133,10 +133,14 @@ def _find_condition(conditions: tuple[Condition, ...], type_: str) -> Condition 
 
 
 def _parent_label(parent_ref: Mapping[str, Any], default_namespace: str) -> str:
-    namespace = _str(parent_ref.get("namespace")) or default_namespace
+    kind = _str(parent_ref.get("kind")) or "Gateway"
+    # Only a Gateway defaults to the referrer's namespace; v1alpha2's placeholder parent
+    # (kind Status, name default) belongs to no namespace.
+    namespace = _str(parent_ref.get("namespace")) or (
+        default_namespace if kind == "Gateway" else ""
+    )
     name = _str(parent_ref.get("name"))
     label = f"{namespace}/{name}" if namespace else name
-    kind = _str(parent_ref.get("kind")) or "Gateway"
     if kind != "Gateway":
         # Only Gateways go unlabelled: anything else (v1alpha2's "Status/default") must say so.
         label = f"{kind}/{label}"
@@ -351,10 +355,11 @@ def _unresolved_fix(route: dict[str, Any], condition: Condition, gateway_class: 
     pool_namespaces = _pool_namespaces(route)
     if reason == "BackendNotFound":
         commands = ", ".join(f"`kubectl get inferencepools -n {ns}`" for ns in pool_namespaces)
-        groups = ", ".join(_pool_groups(route)) or "none"
+        groups = ", ".join(_pool_groups(route))
+        uses = f" (the route uses {groups})" if groups else ""
         return (
-            "the pool does not exist, or its group differs from the one the cluster serves "
-            f"(the route uses {groups}): check {commands or '`kubectl get inferencepools`'}"
+            "the pool does not exist, or its group differs from the one the cluster serves"
+            f"{uses}: check {commands or '`kubectl get inferencepools`'}"
         )
     if reason == "RefNotPermitted":
         route_ns = _namespace(route) or "ROUTE_NS"

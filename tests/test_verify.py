@@ -475,7 +475,7 @@ def test_v1alpha2_pool_statuses_come_from_the_singular_status_parent() -> None:
         "conditions": [cond("Accepted", "Unknown", "Pending", "Waiting for controller", None)],
     }
     (p,) = pool_parent_statuses(pool_v1alpha2(parent=[entry]))
-    assert (p.parent, p.controller) == ("Status/llm/default", "")
+    assert (p.parent, p.controller) == ("Status/default", "")
     assert p.conditions[0].reason == "Pending"
 
 
