@@ -163,7 +163,7 @@ def test_a_gateway_nobody_has_processed_says_so() -> None:
 
 
 def test_v1_pool_conditions_per_parent() -> None:
-    pool = {
+    pool: dict[str, Any] = {
         "apiVersion": "inference.networking.k8s.io/v1",
         "kind": "InferencePool",
         "metadata": {"name": "qwen-pool", "namespace": "llm", "generation": 1},
@@ -186,7 +186,7 @@ def test_v1_pool_conditions_per_parent() -> None:
 
 
 def test_v1alpha2_pool_shows_its_default_pending_status() -> None:
-    pool = {
+    pool: dict[str, Any] = {
         "apiVersion": "inference.networking.x-k8s.io/v1alpha2",
         "kind": "InferencePool",
         "metadata": {"name": "qwen-pool", "namespace": "llm", "generation": 1},
