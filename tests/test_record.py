@@ -101,7 +101,7 @@ def record_data(**changes: object) -> RecordData:
 
 
 def test_a_whole_record_of_a_healthy_deployment() -> None:
-    assert_golden("record/ready.inferroute.md", render_record(record_data()))
+    assert_golden("record/ready.md", render_record(record_data()))
 
 
 def test_a_record_of_an_unverified_deployment_with_nothing_to_report() -> None:
@@ -110,7 +110,7 @@ def test_a_record_of_an_unverified_deployment_with_nothing_to_report() -> None:
             verdict=None, verification="", warnings=(), events=(), rules_summary=(), pools=()
         )
     )
-    assert_golden("record/unverified.inferroute.md", text)
+    assert_golden("record/unverified.md", text)
 
 
 def test_an_unhealthy_verdict_carries_its_fix() -> None:
