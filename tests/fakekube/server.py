@@ -845,10 +845,7 @@ class _Api:
                            f"{MERGE}, {APPLY}")
         old = self.must_get(target)
         patch = self.body_obj()
-        if ctype == JSONPATCH:
-            new = json_patch(old, patch)
-        else:
-            new = merge_patch(old, patch)
+        new = json_patch(old, patch) if ctype == JSONPATCH else merge_patch(old, patch)
         want_rv = ((patch or {}).get("metadata") or {}).get("resourceVersion") if isinstance(
             patch, dict) else None
         if want_rv and want_rv != old["metadata"]["resourceVersion"]:
@@ -905,10 +902,8 @@ class _Api:
                     conflicts.append((key, path))
         if conflicts and not force:
             raise apply_conflict(conflicts)
-        for key, paths in owners.items():
-            if key[:2] != me[:2]:
-                if force:
-                    paths -= cfg_paths
+        for key, path in conflicts:  # force: take only the conflicting fields; equal ones share
+            owners[key].discard(path)
         new = copy.deepcopy(old) if old else {"apiVersion": rt.api_version, "kind": rt.kind,
                                               "metadata": {}}
         previous = {p for k, ps in owners.items() if k[:2] == me[:2] for p in ps}
