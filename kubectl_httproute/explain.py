@@ -20,13 +20,13 @@ def explain_route(
 ) -> list[str]:
     """Sentences describing the route, one per line, every non-default setting included."""
     lines: list[str] = []
-    match = "exactly" if spec.path_type == "Exact" else "starting with"
+    match = "is exactly" if spec.path_type == "Exact" else "starts with"
     hosts = (
         "for host " + ", ".join(spec.hostnames)
         if spec.hostnames
         else "for any hostname the listener accepts"
     )
-    lines.append(f"Matches HTTP requests whose path is {match} {spec.path} {hosts}.")
+    lines.append(f"Matches HTTP requests whose path {match} {spec.path} {hosts}.")
     for header in spec.headers:
         lines.append(f"Only when header {header.name} is exactly {header.value!r}.")
     where = f"Gateway {spec.gateway}"

@@ -56,7 +56,8 @@ def write_kubeconfig(
 @pytest.fixture
 def cluster() -> Iterator[Any]:
     """A running fake API server with the llm-d typical objects and a gateway controller."""
-    from fakekube import ControllerSim, FakeCluster, standard_cluster
+    from fakekube import ControllerSim, FakeCluster
+    from fakekube.objects import standard_cluster
 
     fake = FakeCluster()
     with fake:
