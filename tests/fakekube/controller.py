@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import time
@@ -80,10 +81,8 @@ class ControllerSim:
                 if self._stop.wait(self.delay):
                     return
                 seen = self.cluster.store.rv
-                try:
+                with contextlib.suppress(Exception):  # stay alive, as a real one would
                     self.reconcile()
-                except Exception:  # keep the controller alive, as a real one would
-                    pass
                 seen = max(seen, self.cluster.store.rv) if self._quiet() else seen
             self._stop.wait(self.poll)
 
@@ -115,11 +114,9 @@ class ControllerSim:
         if _strip_times(obj.get("status")) == _strip_times(status):
             return
         meta = obj["metadata"]
-        try:
+        with contextlib.suppress(KeyError):  # deleted meanwhile
             self.cluster.set_status(api_version, plural, meta.get("namespace"), meta["name"],
                                     status, manager=self.controller_name.split("/")[0])
-        except KeyError:
-            pass
 
     # ------------------------------------------------------------ reconcile
     def reconcile(self) -> None:
@@ -190,7 +187,8 @@ class ControllerSim:
                      if ref.get("sectionName") in (None, lst.get("name"))
                      and ref.get("port") in (None, lst.get("port"))]
         if not listeners:
-            return False, "NoMatchingParent", "No listener matches the parentRef sectionName/port", []
+            return False, "NoMatchingParent", (
+                "No listener matches the parentRef sectionName/port"), []
         allowed = [lst for lst in listeners if self._allows(lst, rns, gw, namespaces)]
         if not allowed:
             return False, "NotAllowedByListeners", (

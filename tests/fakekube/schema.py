@@ -17,13 +17,15 @@ from typing import Any
 import yaml
 
 CRD_FILES = {
-    ("gateway.networking.k8s.io", "httproutes"): "gateway.networking.k8s.io_httproutes.yaml",
-    ("gateway.networking.k8s.io", "gateways"): "gateway.networking.k8s.io_gateways.yaml",
-    ("gateway.networking.k8s.io", "gatewayclasses"): "gateway.networking.k8s.io_gatewayclasses.yaml",
-    ("gateway.networking.k8s.io", "referencegrants"): "gateway.networking.k8s.io_referencegrants.yaml",
-    ("inference.networking.k8s.io", "inferencepools"): "inference.networking.k8s.io_inferencepools.yaml",
-    ("inference.networking.x-k8s.io", "inferencepools"):
-        "inference.networking.x-k8s.io_inferencepools.yaml",
+    (group, plural): f"{group}_{plural}.yaml"
+    for group, plural in [
+        ("gateway.networking.k8s.io", "httproutes"),
+        ("gateway.networking.k8s.io", "gateways"),
+        ("gateway.networking.k8s.io", "gatewayclasses"),
+        ("gateway.networking.k8s.io", "referencegrants"),
+        ("inference.networking.k8s.io", "inferencepools"),
+        ("inference.networking.x-k8s.io", "inferencepools"),
+    ]
 }
 
 
@@ -108,8 +110,9 @@ def walk(value: Any, schema: dict[str, Any] | None, path: str, errors: list[Fiel
         return
     if "enum" in schema and value not in schema["enum"]:
         supported = ", ".join(_quote(v) for v in schema["enum"])
-        errors.append(FieldError("FieldValueNotSupported", path,
-                                 f"Unsupported value: {_quote(value)}: supported values: {supported}"))
+        errors.append(FieldError(
+            "FieldValueNotSupported", path,
+            f"Unsupported value: {_quote(value)}: supported values: {supported}"))
     if isinstance(value, dict):
         _walk_object(value, schema, path, errors, unknown, defaults)
     elif isinstance(value, list):
@@ -118,8 +121,9 @@ def walk(value: Any, schema: dict[str, Any] | None, path: str, errors: list[Fiel
                                      f"Too many: {len(value)}: must have at most "
                                      f"{schema['maxItems']} items"))
         if "minItems" in schema and len(value) < schema["minItems"]:
+            least = schema["minItems"]
             errors.append(invalid(path, len(value),
-                                  f"{path} in body should have at least {schema['minItems']} items"))
+                                  f"{path} in body should have at least {least} items"))
         for i, item in enumerate(value):
             walk(item, schema.get("items"), f"{path}[{i}]", errors, unknown, defaults)
     elif isinstance(value, str):
@@ -127,8 +131,8 @@ def walk(value: Any, schema: dict[str, Any] | None, path: str, errors: list[Fiel
             errors.append(FieldError("FieldValueTooLong", path,
                                      f"Too long: may not be more than {schema['maxLength']} bytes"))
         if "minLength" in schema and len(value) < schema["minLength"]:
-            errors.append(invalid(path, value,
-                                  f"{path} in body should be at least {schema['minLength']} chars long"))
+            errors.append(invalid(
+                path, value, f"{path} in body should be at least {schema['minLength']} chars long"))
         if "pattern" in schema and not re.search(schema["pattern"], value):
             errors.append(invalid(path, value,
                                   f"{path} in body should match '{schema['pattern']}'"))
@@ -198,7 +202,8 @@ _PATH_RULES = [
     (lambda v: "#" not in v, "must not contain '#' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: not v.endswith("/.."),
      "must not end with '/..' when type one of ['Exact', 'PathPrefix']"),
-    (lambda v: not v.endswith("/."), "must not end with '/.' when type one of ['Exact', 'PathPrefix']"),
+    (lambda v: not v.endswith("/."),
+     "must not end with '/.' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: bool(_PATH_CHARS.match(v)),
      "must only contain valid characters (matching "
      "^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$) for types ['Exact', 'PathPrefix']"),
