@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,11 @@ jsonschema = pytest.importorskip("jsonschema")
 GW = "gateway.networking.k8s.io"
 V1 = "inference.networking.k8s.io"
 V1A2 = "inference.networking.x-k8s.io"
+
+
+@functools.cache
+def crd_validator(filename: str, version: str) -> Any:
+    return jsonschema.Draft7Validator(crd_schema(filename, version))
 
 
 def crd_schema(filename: str, version: str) -> dict[str, Any]:
@@ -103,8 +109,8 @@ def server_verdict(cluster: FakeCluster, path: str, obj: dict[str, Any]) -> bool
     return resp.status == 201
 
 
-def schema_verdict(sch: dict[str, Any], obj: dict[str, Any]) -> bool:
-    return not list(jsonschema.Draft7Validator(sch).iter_errors(obj))
+def schema_verdict(validator: Any, obj: dict[str, Any]) -> bool:
+    return not list(validator.iter_errors(obj))
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +127,7 @@ def test_server_uses_the_real_crds():
 @pytest.mark.parametrize(("label", "mutate"), ROUTES, ids=[r[0] for r in ROUTES])
 def test_httproute_verdicts_match_the_crd(cluster, label, mutate):
     route = route_with(mutate)
-    expected = schema_verdict(crd_schema(f"{GW}_httproutes.yaml", "v1"), route)
+    expected = schema_verdict(crd_validator(f"{GW}_httproutes.yaml", "v1"), route)
     if expected and label.startswith("timeouts"):  # CEL: jsonschema cannot see it
         timeouts = route["spec"]["rules"][0].get("timeouts", {})
         req = schema.parse_duration(timeouts.get("request", ""))
@@ -134,7 +140,7 @@ def test_httproute_verdicts_match_the_crd(cluster, label, mutate):
 def test_pool_v1_verdicts_match_the_crd(cluster, label, mutate):
     pool = objects.pool_v1("p")
     mutate(pool)
-    expected = schema_verdict(crd_schema(f"{V1}_inferencepools.yaml", "v1"), pool)
+    expected = schema_verdict(crd_validator(f"{V1}_inferencepools.yaml", "v1"), pool)
     assert server_verdict(cluster, f"/apis/{V1}/v1/namespaces/llm/inferencepools",
                           pool) == expected
 
@@ -143,7 +149,7 @@ def test_pool_v1_verdicts_match_the_crd(cluster, label, mutate):
 def test_pool_v1alpha2_verdicts_match_the_crd(cluster, label, mutate):
     pool = objects.pool_v1alpha2("p")
     mutate(pool)
-    expected = schema_verdict(crd_schema(f"{V1A2}_inferencepools.yaml", "v1alpha2"), pool)
+    expected = schema_verdict(crd_validator(f"{V1A2}_inferencepools.yaml", "v1alpha2"), pool)
     assert server_verdict(cluster, f"/apis/{V1A2}/v1alpha2/namespaces/llm/inferencepools",
                           pool) == expected
 
