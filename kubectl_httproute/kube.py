@@ -119,6 +119,9 @@ def _status_error(resp: Response, what: str) -> InferrouteError:
         429: "the API server is overloaded: try again in a moment",
     }
     hint = hints.get(resp.status, "" if resp.status < 500 else "the API server failed: try again")
+    if "field not declared in schema" in message or "unknown field" in message:
+        # kube-apiserver answers an apply with an unknown field with a 500 (kubernetes#139253).
+        hint = "the cluster's CRD does not know a field we sent: upgrade its Gateway API CRDs"
     if resp.status == 404 and not status.get("details", {}).get("name"):
         hint = f"the API for {what} is not served by this cluster"
     error_type = NotFound if resp.status == 404 else ApiError
@@ -229,6 +232,17 @@ class KubeClient:
                 f"TLS verification failed for {self.selection.server}: {_root_cause(exc)}",
                 "check the cluster's certificate-authority in the kubeconfig",
             ) from None
+        except urllib3.exceptions.NewConnectionError as exc:
+            # Refused or unresolvable: the request never reached a server, so a retry is safe,
+            # even for a write. (urllib3 makes this a subclass of its timeout error: test it first.)
+            if attempt < 2:
+                self._sleep(0.1)
+                return None, None
+            raise ClusterUnreachable(
+                f"cannot reach the API server {self.selection.server}: {_root_cause(exc)}",
+                f'check the context "{self.selection.context_name}" (`kubectl cluster-info`) and '
+                "your network",
+            ) from None
         except (urllib3.exceptions.TimeoutError, TimeoutError):
             if idempotent and attempt < RETRY_ATTEMPTS:
                 return None, None
@@ -239,9 +253,7 @@ class KubeClient:
             ) from None
         except urllib3.exceptions.HTTPError as exc:
             cause = _root_cause(exc)
-            refused = "refused" in cause.lower() or "name" in cause.lower()
-            # A refused connection never reached the server, so even a write is safe to retry.
-            if (idempotent or refused) and attempt < 2:
+            if idempotent and attempt < 2:
                 self._sleep(0.1)
                 return None, None
             raise ClusterUnreachable(

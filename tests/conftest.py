@@ -63,7 +63,21 @@ def cluster() -> Iterator[Any]:
     with fake:
         standard_cluster(fake)
         with ControllerSim(fake, delay=0.02):
+            wait_until_reconciled(fake)
             yield fake
+
+
+def wait_until_reconciled(fake: Any, timeout: float = 5.0) -> None:
+    """Let the controller write the Gateway's status first, so snapshots compare only our writes."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        gateway = fake.get("gateway.networking.k8s.io/v1", "gateways", "llm", "inference-gateway")
+        if gateway and (gateway.get("status") or {}).get("addresses"):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the controller simulator never reconciled the Gateway")
 
 
 @pytest.fixture
