@@ -1,0 +1,633 @@
+"""Preflight checks: what will happen before anything changes. Pure: plain data in, findings out.
+
+Each check takes summaries or plain dicts the CLI has read and returns `PreflightFinding`s, each
+with the fix. A blocking finding stops `expose` before any write.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InferrouteError
+from .model import (
+    FIELD_MANAGER,
+    GATEWAY_GROUP,
+    MANAGED_BY_LABEL,
+    MANAGED_BY_VALUE,
+    ObjectRef,
+)
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+HTTP_PROTOCOLS = ("HTTP", "HTTPS")
+# Metadata the server owns: never part of a diff between what is there and what we want.
+VOLATILE_METADATA = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+)
+
+
+@dataclass(frozen=True)
+class PreflightFinding:
+    """One thing preflight found: how bad, what it means, what to do, and text to show."""
+
+    check: str
+    severity: str  # error | warning | info
+    message: str
+    fix: str = ""
+    blocking: bool = False
+    yaml: str | None = None
+
+
+class PreflightBlocked(InferrouteError):
+    """A preflight check found that the apply would fail or do harm: nothing was changed."""
+
+
+def blocking(findings: Iterable[PreflightFinding]) -> list[PreflightFinding]:
+    return [f for f in findings if f.blocking]
+
+
+def blocked_error(findings: Sequence[PreflightFinding]) -> PreflightBlocked:
+    """The one-line error for the first blocking finding (and how many more there are)."""
+    first = findings[0]
+    more = f" (and {len(findings) - 1} more blocking finding(s) above)" if len(findings) > 1 else ""
+    return PreflightBlocked(f"{first.message}{more}; nothing was changed", first.fix)
+
+
+# --- 1. permission -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessCheck:
+    """One verb on one resource in one namespace, as `kubectl auth can-i` asks it."""
+
+    verb: str
+    group: str
+    resource: str
+    namespace: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+    def can_i(self) -> str:
+        return f"kubectl auth can-i {self.verb} {self.qualified} -n {self.namespace}"
+
+
+def required_access(
+    route_namespace: str,
+    gateway: ObjectRef,
+    pools: Sequence[tuple[ObjectRef, str]],
+) -> tuple[AccessCheck, ...]:
+    """What expose needs: create and patch routes; get and list gateways and pools."""
+    checks = [
+        AccessCheck("create", GATEWAY_GROUP, "httproutes", route_namespace),
+        AccessCheck("patch", GATEWAY_GROUP, "httproutes", route_namespace),
+        AccessCheck("get", GATEWAY_GROUP, "gateways", gateway.namespace),
+        AccessCheck("list", GATEWAY_GROUP, "gateways", gateway.namespace),
+    ]
+    for ref, group in pools:
+        for verb in ("get", "list"):
+            check = AccessCheck(verb, group, "inferencepools", ref.namespace)
+            if check not in checks:
+                checks.append(check)
+    return tuple(checks)
+
+
+def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
+    """Whether SelfSubjectRulesReview resourceRules grant check (resource-wide, not by name)."""
+    for rule in rules:
+        if rule.get("resourceNames"):
+            continue  # a grant on named objects does not cover create or list
+        verbs = rule.get("verbs") or []
+        groups = rule.get("apiGroups") or []
+        resources = rule.get("resources") or []
+        if (
+            ("*" in verbs or check.verb in verbs)
+            and ("*" in groups or check.group in groups)
+            and ("*" in resources or check.resource in resources)
+        ):
+            return True
+    return False
+
+
+def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[PreflightFinding]:
+    """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
+    findings = []
+    for check, allowed in results:
+        if allowed:
+            continue
+        findings.append(
+            PreflightFinding(
+                "permission",
+                ERROR,
+                f'you may not {check.verb} {check.qualified} in namespace "{check.namespace}"',
+                f"ask your cluster admin for {check.verb} on {check.resource} "
+                f"(check with `{check.can_i()}`)",
+                blocking=True,
+            )
+        )
+    if results and not findings:
+        findings.append(
+            PreflightFinding(
+                "permission",
+                INFO,
+                "you may create and patch HTTPRoutes and read the Gateway and pools",
+            )
+        )
+    return findings
+
+
+# --- 2. listener admission -----------------------------------------------------------------------
+
+
+def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
+    """A metav1.LabelSelector against labels: matchLabels and matchExpressions, all must hold."""
+    if selector is None:
+        return False  # Gateway API: a Selector listener without a selector selects nothing
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op = expr.get("key", ""), expr.get("operator", "")
+        values = set(expr.get("values") or [])
+        present = key in labels
+        if op == "In" and not (present and labels[key] in values):
+            return False
+        if op == "NotIn" and present and labels[key] in values:
+            return False
+        if op == "Exists" and not present:
+            return False
+        if op == "DoesNotExist" and present:
+            return False
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False
+    return True
+
+
+def describe_selector(selector: Mapping[str, Any] | None) -> str:
+    if not selector:
+        return "(none)"
+    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
+    for expr in selector.get("matchExpressions") or []:
+        values = ",".join(expr.get("values") or [])
+        parts.append(f"{expr.get('key')} {expr.get('operator')} ({values})".replace(" ()", ""))
+    return ", ".join(parts) or "(empty: every namespace)"
+
+
+def hostnames_intersect(listener_host: str, route_host: str) -> bool:
+    """Gateway API hostname matching: `*.example.com` is a suffix match (one or more labels)."""
+    a, b = listener_host.lower(), route_host.lower()
+    if a == b:
+        return True
+    if a.startswith("*.") and b.startswith("*."):
+        return a.endswith(b[1:]) or b.endswith(a[1:])
+    if a.startswith("*."):
+        return b.endswith(a[1:])
+    if b.startswith("*."):
+        return a.endswith(b[1:])
+    return False
+
+
+def listener_refusal(
+    listener: Mapping[str, Any],
+    *,
+    gateway_namespace: str,
+    route_namespace: str,
+    namespace_labels: Mapping[str, str] | None,
+    hostnames: Sequence[str],
+) -> str | None:
+    """Why this listener would not take the route, or None when it would (or may)."""
+    protocol = str(listener.get("protocol", ""))
+    allowed = listener.get("allowedRoutes") or {}
+    kinds = allowed.get("kinds")
+    if kinds:
+        takes = any(
+            k.get("kind") == "HTTPRoute" and (k.get("group") or GATEWAY_GROUP) == GATEWAY_GROUP
+            for k in kinds
+        )
+        if not takes:
+            names = ", ".join(str(k.get("kind")) for k in kinds)
+            return f"allowedRoutes.kinds allows only {names}"
+    elif protocol not in HTTP_PROTOCOLS:
+        return f"a {protocol or '?'} listener does not take HTTPRoutes"
+    namespaces = allowed.get("namespaces") or {}
+    source = namespaces.get("from") or "Same"
+    if source == "None":
+        return "allowedRoutes.namespaces.from is None: it admits no routes"
+    if source == "Same" and route_namespace != gateway_namespace:
+        return (
+            f'allowedRoutes.namespaces.from is Same: only routes in "{gateway_namespace}", '
+            f'not "{route_namespace}"'
+        )
+    if source == "Selector" and namespace_labels is not None:
+        selector = namespaces.get("selector")
+        if not selector_matches(selector, namespace_labels):
+            return (
+                f'allowedRoutes.namespaces.from is Selector ({describe_selector(selector)}) '
+                f'and namespace "{route_namespace}" does not match its labels'
+            )
+    listener_host = str(listener.get("hostname") or "")
+    if listener_host and hostnames and not any(
+        hostnames_intersect(listener_host, h) for h in hostnames
+    ):
+        return f"its hostname {listener_host} matches none of " + ", ".join(hostnames)
+    return None
+
+
+def check_listeners(
+    gateway: Mapping[str, Any],
+    *,
+    route_namespace: str,
+    namespace_labels: Mapping[str, str] | None,
+    hostnames: Sequence[str] = (),
+    section_name: str | None = None,
+    force: bool = False,
+) -> list[PreflightFinding]:
+    """Would any listener admit the route? If none, say which exist and why each refuses."""
+    meta = gateway.get("metadata") or {}
+    gw = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
+    listeners = list((gateway.get("spec") or {}).get("listeners") or [])
+    names = [str(lst.get("name", "")) for lst in listeners]
+    if section_name is not None and section_name not in names:
+        return [
+            PreflightFinding(
+                "listener",
+                WARNING if force else ERROR,
+                f'Gateway {gw} has no listener named "{section_name}" (listeners: '
+                f"{', '.join(names) or 'none'})",
+                "name one of its listeners with --section-name, or leave it out"
+                + ("" if force else "; --force creates the route anyway"),
+                blocking=not force,
+            )
+        ]
+    candidates = [lst for lst in listeners if section_name in (None, lst.get("name"))]
+    refusals: list[tuple[str, str]] = []
+    admitting: list[str] = []
+    for lst in candidates:
+        why = listener_refusal(
+            lst,
+            gateway_namespace=gw.namespace,
+            route_namespace=route_namespace,
+            namespace_labels=namespace_labels,
+            hostnames=hostnames,
+        )
+        if why is None:
+            admitting.append(str(lst.get("name", "")))
+        else:
+            refusals.append((str(lst.get("name", "")), why))
+    findings: list[PreflightFinding] = []
+    selector_unknown = namespace_labels is None and any(
+        ((lst.get("allowedRoutes") or {}).get("namespaces") or {}).get("from") == "Selector"
+        for lst in candidates
+    )
+    if selector_unknown:
+        findings.append(
+            PreflightFinding(
+                "listener",
+                WARNING,
+                f'could not read namespace "{route_namespace}" to check the allowedRoutes '
+                "namespace selector",
+                f"check it yourself: `kubectl get namespace {route_namespace} --show-labels`",
+            )
+        )
+    if admitting:
+        findings.append(
+            PreflightFinding(
+                "listener", INFO, f"Gateway {gw} listener(s) that admit it: {', '.join(admitting)}"
+            )
+        )
+        for name, why in refusals:
+            findings.append(
+                PreflightFinding("listener", INFO, f"listener {name} does not admit it: {why}")
+            )
+        return findings
+    detail = "; ".join(f"{name}: {why}" for name, why in refusals) or "it has no listeners"
+    findings.append(
+        PreflightFinding(
+            "listener",
+            WARNING if force else ERROR,
+            f"no listener of Gateway {gw} would admit this route ({detail})",
+            "change the listener's allowedRoutes (or hostname), or pick another listener with "
+            "--section-name or other --hostname values"
+            + ("" if force else "; --force creates the route anyway"),
+            blocking=not force,
+        )
+    )
+    return findings
+
+
+# --- 3. cross-namespace pools --------------------------------------------------------------------
+
+
+def grant_permits(
+    grant: Mapping[str, Any], route_namespace: str, pool_group: str, pool_name: str
+) -> bool:
+    """Whether a ReferenceGrant lets HTTPRoutes in route_namespace reference this pool."""
+    spec = grant.get("spec") or {}
+    from_ok = any(
+        f.get("group") == GATEWAY_GROUP
+        and f.get("kind") == "HTTPRoute"
+        and f.get("namespace") == route_namespace
+        for f in spec.get("from") or []
+    )
+    to_ok = any(
+        (t.get("group") or "") == pool_group
+        and t.get("kind") == "InferencePool"
+        and t.get("name") in (None, "", pool_name)
+        for t in spec.get("to") or []
+    )
+    return from_ok and to_ok
+
+
+def missing_reference_grants(
+    route_namespace: str,
+    pools: Sequence[tuple[ObjectRef, str]],
+    grants_by_namespace: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The ReferenceGrants that must exist for the route's cross-namespace pools."""
+    from .manifest import build_reference_grant
+
+    needed = []
+    for ref, group in pools:
+        if ref.namespace == route_namespace:
+            continue
+        grants = grants_by_namespace.get(ref.namespace) or []
+        if not any(grant_permits(g, route_namespace, group, ref.name) for g in grants):
+            needed.append(build_reference_grant(route_namespace, ref.namespace, group, ref.name))
+    return needed
+
+
+def check_reference_grants(
+    route_namespace: str,
+    pools: Sequence[tuple[ObjectRef, str]],
+    grants_by_namespace: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    create: bool,
+) -> list[PreflightFinding]:
+    """A pool in another namespace without a ReferenceGrant: show the grant it needs."""
+    from .manifest import render_yaml
+
+    findings = []
+    for grant in missing_reference_grants(route_namespace, pools, grants_by_namespace):
+        meta = grant["metadata"]
+        pool = grant["spec"]["to"][0].get("name", "")
+        where = f'InferencePool {meta["namespace"]}/{pool}'
+        findings.append(
+            PreflightFinding(
+                "reference-grant",
+                INFO if create else WARNING,
+                (
+                    f"will create ReferenceGrant {meta['namespace']}/{meta['name']} so the route "
+                    f"may use {where}"
+                    if create
+                    else f'no ReferenceGrant in namespace "{meta["namespace"]}" lets HTTPRoutes '
+                    f'from "{route_namespace}" use {where}: the route would get '
+                    "ResolvedRefs=False/RefNotPermitted"
+                ),
+                ""
+                if create
+                else "agree to create it at the prompt, or pass --create-reference-grant",
+                yaml=render_yaml(grant),
+            )
+        )
+    return findings
+
+
+# --- 4. shadowing --------------------------------------------------------------------------------
+
+
+def check_shadowing(shadowings: Sequence[Any], route: ObjectRef) -> list[PreflightFinding]:
+    """Overlapping routes on the same Gateway: who wins, and whether the new route loses."""
+    findings = []
+    for item in shadowings:
+        winner = getattr(item, "winner", None)
+        loser = getattr(item, "loser", None)
+        reason = getattr(item, "reason", "") or getattr(item, "why", "")
+        winner_ref = _route_ref(winner)
+        loser_ref = _route_ref(loser)
+        if loser_ref == route:
+            message = f"HTTPRoute {route} would be shadowed by {winner_ref}: {reason}"
+            fix = "add a --hostname, a more specific --path or a --header so requests reach it"
+        elif winner_ref == route:
+            message = f"HTTPRoute {route} would shadow {loser_ref}: {reason}"
+            fix = f"make sure {loser_ref} is meant to stop getting that traffic"
+        else:
+            continue
+        findings.append(PreflightFinding("shadowing", WARNING, message, fix))
+    return findings
+
+
+def _route_ref(summary: Any) -> ObjectRef | None:
+    if summary is None:
+        return None
+    if isinstance(summary, ObjectRef):
+        return summary
+    ref = getattr(summary, "ref", None)
+    if isinstance(ref, ObjectRef):
+        return ref
+    return ObjectRef(str(getattr(summary, "namespace", "")), str(getattr(summary, "name", "")))
+
+
+# --- 5. existing route ---------------------------------------------------------------------------
+
+
+def is_managed_by_us(obj: Mapping[str, Any]) -> bool:
+    """Our label, or our field manager in managedFields."""
+    meta = obj.get("metadata") or {}
+    if (meta.get("labels") or {}).get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE:
+        return True
+    return any(e.get("manager") == FIELD_MANAGER for e in meta.get("managedFields") or [])
+
+
+def managers_of(obj: Mapping[str, Any]) -> list[str]:
+    meta = obj.get("metadata") or {}
+    return sorted({str(e.get("manager")) for e in meta.get("managedFields") or []})
+
+
+def comparable(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """The object as a user would write it: no status, no server-owned metadata."""
+    shown = copy.deepcopy(dict(obj))
+    shown.pop("status", None)
+    meta = shown.get("metadata")
+    if isinstance(meta, dict):
+        for key in VOLATILE_METADATA:
+            meta.pop(key, None)
+        annotations = meta.get("annotations") or {}
+        annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+        if not annotations:
+            meta.pop("annotations", None)
+    return shown
+
+
+def route_diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
+    """A unified diff of the live route against the desired one; "" when they agree."""
+    from .manifest import render_yaml
+
+    meta = (desired.get("metadata") or {}).get("name", "route")
+    before = render_yaml(comparable(live)).splitlines(keepends=True)
+    after = render_yaml(comparable(desired)).splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"live/{meta}", f"desired/{meta}"))
+
+
+def check_existing_route(
+    live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
+) -> list[PreflightFinding]:
+    """Show what changes; refuse to take over a route someone else manages unless forced."""
+    if live is None:
+        return []
+    meta = desired.get("metadata") or {}
+    ref = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
+    diff = route_diff(live, desired)
+    if not is_managed_by_us(live):
+        owners = ", ".join(managers_of(live)) or "unknown"
+        if force_conflicts:
+            return [
+                PreflightFinding(
+                    "existing-route",
+                    WARNING,
+                    f"HTTPRoute {ref} exists and is managed by {owners}, not kubectl-inferroute: "
+                    "--force-conflicts takes it over",
+                    "",
+                    yaml=diff or None,
+                )
+            ]
+        return [
+            PreflightFinding(
+                "existing-route",
+                ERROR,
+                f"HTTPRoute {ref} already exists and kubectl-inferroute does not manage it "
+                f"(managed by {owners})",
+                "choose another --name, or pass --force-conflicts to take it over",
+                blocking=True,
+                yaml=diff or None,
+            )
+        ]
+    if not diff:
+        return [
+            PreflightFinding("existing-route", INFO, f"HTTPRoute {ref} exists and is up to date")
+        ]
+    return [
+        PreflightFinding(
+            "existing-route",
+            INFO,
+            f"HTTPRoute {ref} exists (managed by kubectl-inferroute) and will be updated:",
+            yaml=diff,
+        )
+    ]
+
+
+# --- 6. provider-aware timeouts ------------------------------------------------------------------
+
+
+def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFinding]:
+    """GKE's controllers reject rules[].timeouts: leave them out there, and say why."""
+    from .discovery import is_gke_class
+
+    if not is_gke_class(class_name):
+        return []
+    if not timeouts_given:
+        return [
+            PreflightFinding(
+                "timeouts",
+                INFO,
+                f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
+                "them; set the timeout with a GCPBackendPolicy instead",
+            )
+        ]
+    return [
+        PreflightFinding(
+            "timeouts",
+            WARNING,
+            f"GKE gateway class {class_name} rejects rules[].timeouts (Accepted=False, "
+            "UnsupportedValue)",
+            "drop --route-timeout/--backend-timeout and set the timeout with a GCPBackendPolicy",
+        )
+    ]
+
+
+# --- 7. pool health ------------------------------------------------------------------------------
+
+
+def _pod_ready(pod: Mapping[str, Any]) -> bool:
+    conditions = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+def check_pool_health(
+    pool: ObjectRef,
+    selector: str,
+    pods: Sequence[Mapping[str, Any]] | None,
+    picker_name: str,
+    picker_service: Mapping[str, Any] | None,
+    *,
+    picker_checked: bool = True,
+) -> list[PreflightFinding]:
+    """Warnings, never errors: no pods behind the pool, or no endpoint picker Service."""
+    findings = []
+    if pods is None:
+        findings.append(
+            PreflightFinding(
+                "pool-health",
+                INFO,
+                f"could not list the pods of InferencePool {pool} (no permission)",
+                f"check with `kubectl get pods -n {pool.namespace} -l {selector}`",
+            )
+        )
+    elif not pods:
+        findings.append(
+            PreflightFinding(
+                "pool-health",
+                WARNING,
+                f"InferencePool {pool} selects no pods (selector {selector or '-'}): requests "
+                "would get 503 no healthy upstream",
+                "deploy the model server, or fix the pool's selector to match its pod labels",
+            )
+        )
+    elif not any(_pod_ready(p) for p in pods):
+        findings.append(
+            PreflightFinding(
+                "pool-health",
+                WARNING,
+                f"none of the {len(pods)} pod(s) of InferencePool {pool} is Ready",
+                f"check them: `kubectl get pods -n {pool.namespace} -l {selector}`",
+            )
+        )
+    if picker_name and picker_checked and picker_service is None:
+        findings.append(
+            PreflightFinding(
+                "pool-health",
+                WARNING,
+                f'the endpoint picker Service "{picker_name}" of InferencePool {pool} is missing',
+                "deploy the endpoint picker (the inferencepool Helm chart does), or fix the "
+                "pool's endpointPickerRef",
+            )
+        )
+    return findings
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+MARKS = {ERROR: "✗", WARNING: "!", INFO: "·"}
+
+
+def render_findings(findings: Sequence[PreflightFinding]) -> str:
+    """Findings as indented lines: mark, message, fix, and any YAML or diff below."""
+    lines = []
+    for finding in findings:
+        mark = MARKS.get(finding.severity, "-")
+        lines.append(f"  {mark} {finding.severity}: {finding.message}")
+        if finding.fix:
+            lines.append(f"      fix: {finding.fix}")
+        if finding.yaml:
+            lines.extend("      " + line for line in finding.yaml.rstrip("\n").splitlines())
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,316 @@
+"""Preflight checks as pure functions: plain data in, findings with the fix out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fakekube.objects import gateway, httproute, listener, reference_grant
+
+from kubectl_httproute.model import FIELD_MANAGER, ObjectRef
+from kubectl_httproute.preflight import (
+    AccessCheck,
+    PreflightFinding,
+    blocked_error,
+    blocking,
+    check_existing_route,
+    check_listeners,
+    check_permissions,
+    check_pool_health,
+    check_reference_grants,
+    check_timeouts,
+    grant_permits,
+    hostnames_intersect,
+    render_findings,
+    required_access,
+    rules_allow,
+    selector_matches,
+)
+
+V1 = "inference.networking.k8s.io"
+ALPHA = "inference.networking.x-k8s.io"
+GW = ObjectRef("llm", "inference-gateway")
+
+
+# --- permission ------------------------------------------------------------------------------
+
+
+def test_required_access_covers_routes_gateways_and_pools() -> None:
+    checks = required_access("llm", GW, [(ObjectRef("models", "qwen"), V1)])
+    assert ("create", "httproutes", "llm") in [(c.verb, c.resource, c.namespace) for c in checks]
+    assert ("patch", "httproutes", "llm") in [(c.verb, c.resource, c.namespace) for c in checks]
+    assert AccessCheck("list", V1, "inferencepools", "models") in checks
+    assert AccessCheck("get", "gateway.networking.k8s.io", "gateways", "llm") in checks
+
+
+def test_a_denial_blocks_and_names_verb_resource_namespace_and_can_i() -> None:
+    check = AccessCheck("patch", "gateway.networking.k8s.io", "httproutes", "llm")
+    findings = check_permissions([(check, False)])
+    assert len(findings) == 1 and findings[0].blocking and findings[0].severity == "error"
+    assert "patch" in findings[0].message and "httproutes" in findings[0].message
+    assert '"llm"' in findings[0].message
+    assert "kubectl auth can-i patch httproutes.gateway.networking.k8s.io -n llm" in findings[0].fix
+
+
+def test_all_allowed_is_one_info_line() -> None:
+    check = AccessCheck("create", "gateway.networking.k8s.io", "httproutes", "llm")
+    findings = check_permissions([(check, True)])
+    assert [f.severity for f in findings] == ["info"] and not blocking(findings)
+
+
+@pytest.mark.parametrize(
+    ("rules", "allowed"),
+    [
+        ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}], True),
+        ([{"verbs": ["create"], "apiGroups": ["gateway.networking.k8s.io"],
+           "resources": ["httproutes"]}], True),
+        ([{"verbs": ["get"], "apiGroups": ["gateway.networking.k8s.io"],
+           "resources": ["httproutes"]}], False),
+        ([{"verbs": ["create"], "apiGroups": [""], "resources": ["httproutes"]}], False),
+        ([{"verbs": ["create"], "apiGroups": ["gateway.networking.k8s.io"],
+           "resources": ["httproutes"], "resourceNames": ["x"]}], False),
+        ([], False),
+    ],
+)
+def test_rules_review_rules_grant_resource_wide_verbs(
+    rules: list[dict[str, Any]], allowed: bool
+) -> None:
+    check = AccessCheck("create", "gateway.networking.k8s.io", "httproutes", "llm")
+    assert rules_allow(rules, check) is allowed
+
+
+# --- listener admission ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "matches"),
+    [
+        ({"matchLabels": {"team": "ml"}}, {"team": "ml"}, True),
+        ({"matchLabels": {"team": "ml"}}, {"team": "web"}, False),
+        ({"matchExpressions": [{"key": "team", "operator": "In", "values": ["ml", "ai"]}]},
+         {"team": "ai"}, True),
+        ({"matchExpressions": [{"key": "team", "operator": "NotIn", "values": ["ml"]}]},
+         {"team": "ml"}, False),
+        ({"matchExpressions": [{"key": "gw", "operator": "Exists"}]}, {"gw": ""}, True),
+        ({"matchExpressions": [{"key": "gw", "operator": "DoesNotExist"}]}, {"gw": "x"}, False),
+        ({}, {"anything": "x"}, True),
+        (None, {"anything": "x"}, False),
+    ],
+)
+def test_namespace_selectors_follow_label_selector_rules(
+    selector: dict[str, Any] | None, labels: dict[str, str], matches: bool
+) -> None:
+    assert selector_matches(selector, labels) is matches
+
+
+@pytest.mark.parametrize(
+    ("listener_host", "route_host", "intersect"),
+    [
+        ("llm.example.com", "llm.example.com", True),
+        ("llm.example.com", "other.example.com", False),
+        ("*.example.com", "llm.example.com", True),
+        ("*.example.com", "a.b.example.com", True),
+        ("*.example.com", "example.com", False),
+        ("llm.example.com", "*.example.com", True),
+        ("*.example.com", "*.b.example.com", True),
+        ("*.example.com", "*.example.org", False),
+        ("LLM.example.com", "llm.example.com", True),
+    ],
+)
+def test_hostnames_intersect_like_gateway_api(
+    listener_host: str, route_host: str, intersect: bool
+) -> None:
+    assert hostnames_intersect(listener_host, route_host) is intersect
+
+
+def _check(gw: dict[str, Any], **kw: Any) -> list[PreflightFinding]:
+    kw.setdefault("route_namespace", "llm")
+    kw.setdefault("namespace_labels", {"kubernetes.io/metadata.name": kw["route_namespace"]})
+    return check_listeners(gw, **kw)
+
+
+def test_a_same_namespace_route_is_admitted_by_the_default_listener() -> None:
+    findings = _check(gateway())
+    assert not blocking(findings)
+    assert "admit it: http" in findings[0].message
+
+
+def test_same_refuses_another_namespace_and_says_which_listeners_and_why() -> None:
+    gw = gateway(listeners=[listener("http"), listener("https", 443, "HTTPS", from_="None")])
+    findings = _check(gw, route_namespace="apps")
+    [finding] = blocking(findings)
+    assert "no listener of Gateway llm/inference-gateway would admit" in finding.message
+    assert "http: allowedRoutes.namespaces.from is Same" in finding.message
+    assert "https: allowedRoutes.namespaces.from is None" in finding.message
+    assert "--force" in finding.fix
+
+
+def test_force_turns_the_refusal_into_a_warning() -> None:
+    findings = _check(gateway(), route_namespace="apps", force=True)
+    assert not blocking(findings)
+    assert findings[-1].severity == "warning"
+
+
+def test_selector_listener_uses_the_route_namespace_labels() -> None:
+    gw = gateway(listeners=[listener(from_="Selector", selector={"gateway-access": "yes"})])
+    refused = _check(gw, route_namespace="apps", namespace_labels={"team": "x"})
+    assert blocking(refused) and "gateway-access=yes" in refused[-1].message
+    admitted = _check(gw, route_namespace="apps", namespace_labels={"gateway-access": "yes"})
+    assert not blocking(admitted)
+
+
+def test_unknown_namespace_labels_warn_instead_of_blocking() -> None:
+    gw = gateway(listeners=[listener(from_="Selector", selector={"gateway-access": "yes"})])
+    findings = _check(gw, route_namespace="apps", namespace_labels=None)
+    assert not blocking(findings)
+    assert any("could not read namespace" in f.message for f in findings)
+
+
+def test_kinds_and_protocols_that_do_not_take_httproutes() -> None:
+    gw = gateway(listeners=[
+        listener("grpc", kinds=[{"kind": "GRPCRoute"}]),
+        listener("tcp", 9000, "TCP"),
+    ])
+    [finding] = blocking(_check(gw))
+    assert "allowedRoutes.kinds allows only GRPCRoute" in finding.message
+    assert "a TCP listener does not take HTTPRoutes" in finding.message
+
+
+def test_listener_hostname_must_meet_a_route_hostname() -> None:
+    gw = gateway(listeners=[listener(hostname="*.example.com")])
+    assert not blocking(_check(gw, hostnames=("llm.example.com",)))
+    [finding] = blocking(_check(gw, hostnames=("llm.example.org",)))
+    assert "hostname *.example.com matches none of llm.example.org" in finding.message
+
+
+def test_section_name_picks_one_listener_and_must_exist() -> None:
+    gw = gateway(listeners=[listener("http"), listener("other", 8080, from_="None")])
+    [finding] = blocking(_check(gw, section_name="other"))
+    assert "other: allowedRoutes.namespaces.from is None" in finding.message
+    [missing] = blocking(_check(gw, section_name="nope"))
+    assert 'no listener named "nope"' in missing.message and "http, other" in missing.message
+
+
+# --- reference grants ------------------------------------------------------------------------
+
+
+def test_grants_are_group_and_name_aware() -> None:
+    grant = reference_grant("g", "models", "llm", to_group=V1, to_name="qwen")
+    assert grant_permits(grant, "llm", V1, "qwen")
+    assert not grant_permits(grant, "llm", V1, "other")
+    assert not grant_permits(grant, "llm", ALPHA, "qwen")
+    assert not grant_permits(grant, "apps", V1, "qwen")
+    assert grant_permits(reference_grant("g", "models", "llm", to_group=V1), "llm", V1, "any")
+
+
+def test_a_cross_namespace_pool_without_grant_shows_the_grant_needed() -> None:
+    pools = [(ObjectRef("models", "qwen"), V1)]
+    [finding] = check_reference_grants("llm", pools, {"models": []}, create=False)
+    assert finding.severity == "warning" and not finding.blocking
+    assert "RefNotPermitted" in finding.message and "--create-reference-grant" in finding.fix
+    assert finding.yaml is not None and "kind: ReferenceGrant" in finding.yaml
+    assert "namespace: models" in finding.yaml and "name: qwen" in finding.yaml
+
+
+def test_an_existing_grant_or_same_namespace_pool_needs_nothing() -> None:
+    grant = reference_grant("g", "models", "llm", to_group=V1)
+    pools = [(ObjectRef("models", "qwen"), V1), (ObjectRef("llm", "local"), V1)]
+    assert check_reference_grants("llm", pools, {"models": [grant]}, create=False) == []
+
+
+def test_creating_the_grant_is_announced() -> None:
+    pools = [(ObjectRef("models", "qwen"), V1)]
+    [finding] = check_reference_grants("llm", pools, {}, create=True)
+    assert finding.severity == "info" and "will create ReferenceGrant models/" in finding.message
+
+
+# --- existing route --------------------------------------------------------------------------
+
+
+def _live(labels: dict[str, str] | None = None, manager: str = "helm") -> dict[str, Any]:
+    obj = httproute(labels=labels)
+    obj["metadata"].update(
+        uid="u", resourceVersion="7", generation=2, creationTimestamp="2025-01-01T00:00:00Z",
+        managedFields=[{"manager": manager, "operation": "Apply"}],
+    )
+    obj["status"] = {"parents": []}
+    return obj
+
+
+def test_an_unmanaged_route_is_refused_with_the_diff() -> None:
+    desired = httproute(labels={"app.kubernetes.io/managed-by": "kubectl-inferroute"})
+    [finding] = check_existing_route(_live(), desired, force_conflicts=False)
+    assert finding.blocking and "managed by helm" in finding.message
+    assert "--force-conflicts" in finding.fix
+    assert finding.yaml is not None
+    assert "+    app.kubernetes.io/managed-by: kubectl-inferroute" in finding.yaml
+    assert "resourceVersion" not in finding.yaml and "status" not in finding.yaml
+
+
+def test_force_conflicts_takes_over_with_a_warning() -> None:
+    [finding] = check_existing_route(_live(), httproute(), force_conflicts=True)
+    assert finding.severity == "warning" and not finding.blocking
+
+
+def test_our_own_route_is_updated_by_label_or_field_manager() -> None:
+    desired = httproute(hostnames=["llm.example.com"])
+    by_label = _live(labels={"app.kubernetes.io/managed-by": "kubectl-inferroute"})
+    by_manager = _live(manager=FIELD_MANAGER)
+    for live in (by_label, by_manager):
+        [finding] = check_existing_route(live, desired, force_conflicts=False)
+        assert not finding.blocking and "will be updated" in finding.message
+        assert finding.yaml is not None and "+  - llm.example.com" in finding.yaml
+
+
+def test_no_existing_route_means_no_finding_and_equal_means_up_to_date() -> None:
+    assert check_existing_route(None, httproute(), force_conflicts=False) == []
+    live = _live(manager=FIELD_MANAGER)
+    [finding] = check_existing_route(live, httproute(), force_conflicts=False)
+    assert "up to date" in finding.message and finding.yaml is None
+
+
+# --- timeouts and pool health ----------------------------------------------------------------
+
+
+def test_gke_classes_leave_timeouts_out_and_say_why() -> None:
+    [note] = check_timeouts("gke-l7-regional-external-managed", timeouts_given=False)
+    assert note.severity == "info" and "GCPBackendPolicy" in note.message
+    [warning] = check_timeouts("gke-l7-rilb", timeouts_given=True)
+    assert warning.severity == "warning" and "UnsupportedValue" in warning.message
+    assert check_timeouts("istio", timeouts_given=False) == []
+
+
+def _pod(ready: bool) -> dict[str, Any]:
+    return {"status": {"conditions": [{"type": "Ready", "status": str(ready)}]}}
+
+
+def test_pool_health_warns_about_no_pods_no_ready_pods_and_a_missing_picker() -> None:
+    pool = ObjectRef("llm", "qwen-pool")
+    [none] = check_pool_health(pool, "app=qwen", [], "qwen-epp", {"kind": "Service"})
+    assert none.severity == "warning" and "selects no pods" in none.message
+    [unready] = check_pool_health(pool, "app=qwen", [_pod(False)], "", None)
+    assert "is Ready" in unready.message
+    [picker] = check_pool_health(pool, "app=qwen", [_pod(True)], "qwen-epp", None)
+    assert 'endpoint picker Service "qwen-epp"' in picker.message
+    assert check_pool_health(pool, "app=qwen", [_pod(True)], "qwen-epp", {"kind": "Service"}) == []
+    [unknown] = check_pool_health(pool, "app=qwen", None, "qwen-epp", {}, picker_checked=True)
+    assert unknown.severity == "info"
+    assert not any(f.blocking for f in check_pool_health(pool, "x", [], "e", None))
+
+
+# --- rendering and the blocking error --------------------------------------------------------
+
+
+def test_render_and_blocked_error_carry_the_fix() -> None:
+    findings = [
+        PreflightFinding("permission", "error", "you may not patch x", "ask", blocking=True),
+        PreflightFinding("listener", "error", "no listener", "change it", blocking=True),
+        PreflightFinding("reference-grant", "warning", "grant", "", yaml="kind: ReferenceGrant\n"),
+    ]
+    text = render_findings(findings)
+    assert "✗ error: you may not patch x\n      fix: ask" in text
+    assert "      kind: ReferenceGrant" in text
+    error = blocked_error(blocking(findings))
+    assert "you may not patch x (and 1 more blocking finding(s) above)" in error.message
+    assert "nothing was changed" in error.message and error.hint == "ask"
+    assert error.exit_code == 1
