@@ -233,12 +233,14 @@ def listener_refusal(
         selector = namespaces.get("selector")
         if not selector_matches(selector, namespace_labels):
             return (
-                f'allowedRoutes.namespaces.from is Selector ({describe_selector(selector)}) '
+                f"allowedRoutes.namespaces.from is Selector ({describe_selector(selector)}) "
                 f'and namespace "{route_namespace}" does not match its labels'
             )
     listener_host = str(listener.get("hostname") or "")
-    if listener_host and hostnames and not any(
-        hostnames_intersect(listener_host, h) for h in hostnames
+    if (
+        listener_host
+        and hostnames
+        and not any(hostnames_intersect(listener_host, h) for h in hostnames)
     ):
         return f"its hostname {listener_host} matches none of " + ", ".join(hostnames)
     return None
@@ -381,7 +383,7 @@ def check_reference_grants(
     for grant in missing_reference_grants(route_namespace, pools, grants_by_namespace):
         meta = grant["metadata"]
         pool = grant["spec"]["to"][0].get("name", "")
-        where = f'InferencePool {meta["namespace"]}/{pool}'
+        where = f"InferencePool {meta['namespace']}/{pool}"
         findings.append(
             PreflightFinding(
                 "reference-grant",

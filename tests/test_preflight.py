@@ -62,13 +62,38 @@ def test_all_allowed_is_one_info_line() -> None:
     ("rules", "allowed"),
     [
         ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}], True),
-        ([{"verbs": ["create"], "apiGroups": ["gateway.networking.k8s.io"],
-           "resources": ["httproutes"]}], True),
-        ([{"verbs": ["get"], "apiGroups": ["gateway.networking.k8s.io"],
-           "resources": ["httproutes"]}], False),
+        (
+            [
+                {
+                    "verbs": ["create"],
+                    "apiGroups": ["gateway.networking.k8s.io"],
+                    "resources": ["httproutes"],
+                }
+            ],
+            True,
+        ),
+        (
+            [
+                {
+                    "verbs": ["get"],
+                    "apiGroups": ["gateway.networking.k8s.io"],
+                    "resources": ["httproutes"],
+                }
+            ],
+            False,
+        ),
         ([{"verbs": ["create"], "apiGroups": [""], "resources": ["httproutes"]}], False),
-        ([{"verbs": ["create"], "apiGroups": ["gateway.networking.k8s.io"],
-           "resources": ["httproutes"], "resourceNames": ["x"]}], False),
+        (
+            [
+                {
+                    "verbs": ["create"],
+                    "apiGroups": ["gateway.networking.k8s.io"],
+                    "resources": ["httproutes"],
+                    "resourceNames": ["x"],
+                }
+            ],
+            False,
+        ),
         ([], False),
     ],
 )
@@ -87,10 +112,16 @@ def test_rules_review_rules_grant_resource_wide_verbs(
     [
         ({"matchLabels": {"team": "ml"}}, {"team": "ml"}, True),
         ({"matchLabels": {"team": "ml"}}, {"team": "web"}, False),
-        ({"matchExpressions": [{"key": "team", "operator": "In", "values": ["ml", "ai"]}]},
-         {"team": "ai"}, True),
-        ({"matchExpressions": [{"key": "team", "operator": "NotIn", "values": ["ml"]}]},
-         {"team": "ml"}, False),
+        (
+            {"matchExpressions": [{"key": "team", "operator": "In", "values": ["ml", "ai"]}]},
+            {"team": "ai"},
+            True,
+        ),
+        (
+            {"matchExpressions": [{"key": "team", "operator": "NotIn", "values": ["ml"]}]},
+            {"team": "ml"},
+            False,
+        ),
         ({"matchExpressions": [{"key": "gw", "operator": "Exists"}]}, {"gw": ""}, True),
         ({"matchExpressions": [{"key": "gw", "operator": "DoesNotExist"}]}, {"gw": "x"}, False),
         ({}, {"anything": "x"}, True),
@@ -167,10 +198,12 @@ def test_unknown_namespace_labels_warn_instead_of_blocking() -> None:
 
 
 def test_kinds_and_protocols_that_do_not_take_httproutes() -> None:
-    gw = gateway(listeners=[
-        listener("grpc", kinds=[{"kind": "GRPCRoute"}]),
-        listener("tcp", 9000, "TCP"),
-    ])
+    gw = gateway(
+        listeners=[
+            listener("grpc", kinds=[{"kind": "GRPCRoute"}]),
+            listener("tcp", 9000, "TCP"),
+        ]
+    )
     [finding] = blocking(_check(gw))
     assert "allowedRoutes.kinds allows only GRPCRoute" in finding.message
     assert "a TCP listener does not take HTTPRoutes" in finding.message
@@ -230,7 +263,10 @@ def test_creating_the_grant_is_announced() -> None:
 def _live(labels: dict[str, str] | None = None, manager: str = "helm") -> dict[str, Any]:
     obj = httproute(labels=labels)
     obj["metadata"].update(
-        uid="u", resourceVersion="7", generation=2, creationTimestamp="2025-01-01T00:00:00Z",
+        uid="u",
+        resourceVersion="7",
+        generation=2,
+        creationTimestamp="2025-01-01T00:00:00Z",
         managedFields=[{"manager": manager, "operation": "Apply"}],
     )
     obj["status"] = {"parents": []}
