@@ -562,3 +562,30 @@ def test_a_dead_server_is_one_line(tmp_path: Path) -> None:
     assert "cannot reach the API server" in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# --- discovery --------------------------------------------------------------------------------
+
+
+def test_discovery_is_one_aggregated_request(cluster: Any, kubeconfig: Path) -> None:
+    cluster.clear_requests()
+    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server")
+    assert result.exit_code == 0, result.output
+    discovery = [r.path for r in cluster.requests if r.path.startswith("/apis") and
+                 r.path.count("/") <= 3]
+    assert discovery == ["/apis"]
+
+
+def test_discovery_falls_back_to_group_lists_on_older_servers(tmp_path: Path) -> None:
+    both = ("inference.networking.k8s.io", "inference.networking.x-k8s.io")
+    with FakeCluster(pool_groups=both, aggregated_discovery=False) as cluster:
+        o.standard_cluster(cluster)
+        path = write_kubeconfig(tmp_path / "kc", cluster.url)
+        result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
+                     "inference-gateway", "--dry-run=server", "-o", "json")
+        assert result.exit_code == 0, result.output
+        paths = {r.path for r in cluster.requests}
+        assert "/apis/gateway.networking.k8s.io/v1" in paths
+        assert "/apis/inference.networking.x-k8s.io/v1alpha2" in paths
+        ref = json.loads(result.output)["spec"]["rules"][0]["backendRefs"][0]
+        assert ref["group"] == "inference.networking.k8s.io"

@@ -176,8 +176,11 @@ class FakeCluster:
     """A fake kube-apiserver serving namespaces, services, pods, Gateway API and InferencePools."""
 
     def __init__(self, pool_groups: tuple[str, ...] = ("inference.networking.k8s.io",),
-                 gateway_api: bool = True, git_version: str = "v1.33.0"):
+                 gateway_api: bool = True, git_version: str = "v1.33.0",
+                 aggregated_discovery: bool = True):
         self.pool_groups = tuple(pool_groups)
+        # kube-apiserver ≥1.30 answers /apis with APIGroupDiscoveryList when the client asks.
+        self.aggregated_discovery = aggregated_discovery
         self.gateway_api = gateway_api
         self.git_version = git_version
         self.registry = build_registry(self.pool_groups, gateway_api)
@@ -505,6 +508,9 @@ class _Api:
                                         {"clientCIDR": "0.0.0.0/0",
                                          "serverAddress": "127.0.0.1:6443"}]})
         if path == "/apis":
+            accept = self.req.headers.get("Accept", "")
+            if self.cluster.aggregated_discovery and "as=APIGroupDiscoveryList" in accept:
+                return self.reply(200, self.aggregated_group_list())
             return self.reply(200, self.group_list())
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
@@ -552,6 +558,39 @@ class _Api:
             gvs = [{"groupVersion": f"{group}/{v}", "version": v} for v in versions]
             groups.append({"name": group, "versions": gvs, "preferredVersion": gvs[0]})
         return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+
+    def aggregated_group_list(self) -> dict[str, Any]:
+        """apidiscovery.k8s.io/v2: every group, version and resource in one answer."""
+        items = []
+        for group, versions in self.cluster.served_groups():
+            entries = []
+            for version in versions:
+                resources = []
+                for rt in self.cluster.registry:
+                    if rt.group != group or rt.version != version:
+                        continue
+                    entry: dict[str, Any] = {
+                        "resource": rt.plural,
+                        "responseKind": {"group": "", "version": "", "kind": rt.kind},
+                        "scope": "Namespaced" if rt.namespaced else "Cluster",
+                        "singularResource": rt.singular,
+                        "verbs": list(rt.verbs),
+                    }
+                    if rt.short_names:
+                        entry["shortNames"] = list(rt.short_names)
+                    if rt.has_status:
+                        entry["subresources"] = [{
+                            "subresource": "status",
+                            "responseKind": {"group": "", "version": "", "kind": rt.kind},
+                            "verbs": ["get", "patch", "update"],
+                        }]
+                    resources.append(entry)
+                entries.append({"version": version, "resources": resources,
+                                "freshness": "Current"})
+            items.append({"metadata": {"name": group, "creationTimestamp": None},
+                          "versions": entries})
+        return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
+                "metadata": {}, "items": items}
 
     def group(self, name: str) -> dict[str, Any]:
         for group, versions in self.cluster.served_groups():
