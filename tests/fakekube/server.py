@@ -659,6 +659,11 @@ class _Api:
                 raise ApiError(405, "MethodNotAllowed",
                                "the server does not allow this method on the requested resource")
             return self.access_review()
+        if rt.plural == "selfsubjectrulesreviews":
+            if verb != "create":
+                raise ApiError(405, "MethodNotAllowed",
+                               "the server does not allow this method on the requested resource")
+            return self.rules_review()
         if verb in ("list", "watch"):
             if verb == "watch":
                 self.watch(target)
@@ -1065,6 +1070,9 @@ class _Api:
 
         handler.stream_watch(self.req, events())
 
+    def rules_review(self) -> tuple[int, Any, dict[str, Any]]:
+        return _rules_review(self)
+
     def access_review(self) -> tuple[int, Any, dict[str, Any]]:
         review = self.body_obj() or {}
         attrs = (review.get("spec") or {}).get("resourceAttributes") or {}
@@ -1080,6 +1088,26 @@ class _Api:
         if not allowed:
             review["status"]["reason"] = ""
         return self.reply(201, review)
+
+
+def _rules_review(api: _Api) -> tuple[int, Any, dict[str, Any]]:
+    """The rules the policy grants in spec.namespace, one rule per (group, resource), as
+    kube-apiserver lists them; `cluster.rules_review_incomplete` sets status.incomplete."""
+    review = api.body_obj() or {}
+    namespace = (review.get("spec") or {}).get("namespace") or None
+    rules = []
+    for rt in api.cluster.registry:
+        for resource in (rt.plural, f"{rt.plural}/status") if rt.has_status else (rt.plural,):
+            verbs = [v for v in rt.verbs if api.cluster.allowed(
+                api.user, v, rt.group, resource, namespace if rt.namespaced else None)]
+            if verbs:
+                rules.append({"verbs": verbs, "apiGroups": [rt.group], "resources": [resource]})
+    review.setdefault("apiVersion", "authorization.k8s.io/v1")
+    review.setdefault("kind", "SelfSubjectRulesReview")
+    review.setdefault("metadata", {})["creationTimestamp"] = None
+    review["status"] = {"resourceRules": rules, "nonResourceRules": [],
+                        "incomplete": bool(getattr(api.cluster, "rules_review_incomplete", False))}
+    return api.reply(201, review)
 
 
 def apply_conflict(conflicts: list[tuple[Any, tuple[str, ...]]]) -> ApiError:

@@ -61,6 +61,9 @@ def build_registry(pool_groups: tuple[str, ...], gateway_api: bool) -> list[Reso
         ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews",
                      "selfsubjectaccessreview", "SelfSubjectAccessReview", False, (), False,
                      ("create",)),
+        ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews",
+                     "selfsubjectrulesreview", "SelfSubjectRulesReview", False, (), False,
+                     ("create",)),
     ]
     if gateway_api:
         types += [
