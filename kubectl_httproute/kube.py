@@ -26,6 +26,7 @@ from .model import (
     POOLS_V1,
     POOLS_V1ALPHA2,
     REFERENCE_GRANTS_V1BETA1,
+    SELF_SUBJECT_ACCESS_REVIEWS,
     ResourceApi,
     ServedApis,
 )
@@ -47,7 +48,16 @@ CRD_HINTS = {
     POOL_GROUP_V1: "install the Gateway API Inference Extension CRDs: kubectl apply -f "
     "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/latest/"
     "download/manifests.yaml",
+    POOL_GROUP_V1ALPHA2: "this cluster has no v1alpha2 InferencePool CRD: install the Gateway API "
+    "Inference Extension CRDs (kubectl apply -f https://github.com/kubernetes-sigs/"
+    "gateway-api-inference-extension/releases/latest/download/manifests.yaml)",
 }
+SELF_SUBJECT_RULES_REVIEWS = ResourceApi(
+    "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False
+)
+
+
+ResourceRules = list[dict[str, Any]]
 
 
 @dataclass
@@ -94,7 +104,9 @@ def parse_warning_header(value: str) -> str:
     return value
 
 
-def _status_error(resp: Response, what: str) -> InferrouteError:
+def _status_error(
+    resp: Response, what: str, method: str = "GET", path: str = ""
+) -> InferrouteError:
     """Turn a Status body into one of our errors, keeping the server's words."""
     try:
         body = resp.json()
@@ -119,6 +131,13 @@ def _status_error(resp: Response, what: str) -> InferrouteError:
         429: "the API server is overloaded: try again in a moment",
     }
     hint = hints.get(resp.status, "" if resp.status < 500 else "the API server failed: try again")
+    if causes and not all(c.split(": ", 1)[-1] in message for c in causes):
+        # The one line carries every field the server named, so nobody needs -v to fix them.
+        message += " (" + "; ".join(causes) + ")"
+    if resp.status == 403:
+        can_i = _can_i(method, path)
+        if can_i:
+            hint = f"ask for access; check it with `{can_i}`"
     if "field not declared in schema" in message or "unknown field" in message:
         # kube-apiserver answers an apply with an unknown field with a 500 (kubernetes#139253).
         hint = "the cluster's CRD does not know a field we sent: upgrade its Gateway API CRDs"
@@ -165,8 +184,13 @@ class KubeClient:
         accept: str = "application/json",
         what: str = "the object",
         ok_statuses: tuple[int, ...] = (),
+        idempotent: bool | None = None,
     ) -> Response:
-        """Send one request; retry what is safe to retry; raise our errors for failures."""
+        """Send one request; retry what is safe to retry; raise our errors for failures.
+
+        GETs, server-side applies (the same apply twice stores the same object) and reviews
+        (which store nothing) are idempotent; creates are not and are never retried once sent.
+        """
         url = self.selection.server + path
         if query:
             url += "?" + urlencode(query)
@@ -175,7 +199,8 @@ class KubeClient:
         if body is not None:
             headers["Content-Type"] = content_type
             payload = body if isinstance(body, str) else json.dumps(body)
-        idempotent = method in ("GET", "HEAD")
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD") or content_type == APPLY_PATCH
         attempt = 0
         while True:
             attempt += 1
@@ -187,7 +212,7 @@ class KubeClient:
                 continue
             if 200 <= resp.status < 300 or resp.status in ok_statuses:
                 return resp
-            raise _status_error(resp, what)
+            raise _status_error(resp, what, method, path)
 
     def _send(
         self,
@@ -244,22 +269,22 @@ class KubeClient:
                 "your network",
             ) from None
         except (urllib3.exceptions.TimeoutError, TimeoutError):
-            if idempotent and attempt < RETRY_ATTEMPTS:
-                return None, None
+            # Not retried: a server too slow once is slow again, and --request-timeout bounds
+            # the wait. A write that timed out may still land.
             raise ClusterUnreachable(
                 f"the API server {self.selection.server} did not answer within "
-                f"{self.request_timeout:g}s",
+                f"{self.request_timeout:g}s" + _maybe_applied(method, url),
                 "check that the cluster is up (`kubectl cluster-info`), or raise --request-timeout",
             ) from None
         except urllib3.exceptions.HTTPError as exc:
-            cause = _root_cause(exc)
             if idempotent and attempt < 2:
                 self._sleep(0.1)
                 return None, None
             raise ClusterUnreachable(
-                f"cannot reach the API server {self.selection.server}: {cause}",
+                f"the connection to the API server {self.selection.server} dropped: "
+                f"{_root_cause(exc)}" + _maybe_applied(method, url),
                 f'check the context "{self.selection.context_name}" (`kubectl cluster-info`) and '
-                "your network",
+                "your network, then run the command again",
             ) from None
         resp_headers = {k.lower(): v for k, v in raw.headers.items()}
         for value in raw.headers.get_all("Warning") or []:
@@ -286,10 +311,7 @@ class KubeClient:
             body = resp.json() or {}
             if (body.get("details") or {}).get("name") == name:
                 return None
-            raise NotFound(
-                f"the cluster does not serve {api.plural}.{api.group or 'core'}/{api.version}",
-                CRD_HINTS.get(api.group, "install the CRD that defines it"),
-            )
+            raise _missing_api(api)
         result: dict[str, Any] = resp.json()
         return result
 
@@ -310,8 +332,14 @@ class KubeClient:
             if label_selector:
                 query["labelSelector"] = label_selector
             resp = self.request(
-                "GET", api.path(namespace), query=query, what=f"{api.plural}.{api.group}"
+                "GET",
+                api.path(namespace),
+                query=query,
+                what=f"{api.plural}.{api.group}",
+                ok_statuses=(404,),
             )
+            if resp.status == 404:
+                raise _missing_api(api)
             body = resp.json() or {}
             items: list[dict[str, Any]] = body.get("items") or []
             yield items
@@ -355,6 +383,50 @@ class KubeClient:
     def create(self, api: ResourceApi, obj: dict[str, Any], namespace: str | None = None) -> Any:
         resp = self.request("POST", api.path(namespace), body=obj, what=api.kind)
         return resp.json()
+
+    def access_review(self, verb: str, group: str, resource: str, namespace: str) -> bool:
+        """SelfSubjectAccessReview: may the current user do verb on resource in namespace?"""
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {
+                "resourceAttributes": {
+                    "verb": verb,
+                    "group": group,
+                    "resource": resource,
+                    "namespace": namespace,
+                }
+            },
+        }
+        resp = self.request(
+            "POST",
+            SELF_SUBJECT_ACCESS_REVIEWS.path(),
+            body=review,
+            what="SelfSubjectAccessReview",
+            idempotent=True,
+        )
+        return bool(((resp.json() or {}).get("status") or {}).get("allowed"))
+
+    def rules_review(self, namespace: str) -> tuple[ResourceRules, bool] | None:
+        """SelfSubjectRulesReview: (resourceRules, incomplete); None when it is not served."""
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectRulesReview",
+            "spec": {"namespace": namespace},
+        }
+        resp = self.request(
+            "POST",
+            SELF_SUBJECT_RULES_REVIEWS.path(),
+            body=review,
+            what="SelfSubjectRulesReview",
+            idempotent=True,
+            ok_statuses=(404, 405),
+        )
+        if resp.status in (404, 405):
+            return None
+        status = (resp.json() or {}).get("status") or {}
+        rules: ResourceRules = [*(status.get("resourceRules") or [])]
+        return rules, bool(status.get("incomplete"))
 
     def server_version(self) -> dict[str, Any]:
         result: dict[str, Any] = self.request("GET", "/version").json()
@@ -420,15 +492,64 @@ def _retry_delay(retry_after: str | None, attempt: int) -> float:
     return float(min(0.2 * 2 ** (attempt - 1), RETRY_AFTER_CAP))
 
 
+def _missing_api(api: ResourceApi) -> NotFound:
+    """A 404 for a whole resource: its CRD is not installed. Name it, and how to install it."""
+    crd = f"{api.plural}.{api.group}" if api.group else api.plural
+    return NotFound(
+        f"the cluster does not serve {crd}/{api.version} (CRD {crd} is not installed)",
+        CRD_HINTS.get(api.group, "install the CRD that defines it"),
+    )
+
+
+def _maybe_applied(method: str, url: str) -> str:
+    if method in ("GET", "HEAD") or "selfsubject" in url:
+        return ""
+    return "; the change may or may not have been made: check with kubectl get before retrying"
+
+
+def _can_i(method: str, path: str) -> str:
+    """The `kubectl auth can-i` command for a request, from its method and URL path."""
+    parts = [p for p in path.split("?")[0].split("/") if p]
+    if not parts:
+        return ""
+    rest = parts[2:] if parts[0] == "api" else parts[3:]
+    group = "" if parts[0] == "api" else (parts[1] if len(parts) > 1 else "")
+    namespace = ""
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        namespace, rest = rest[1], rest[2:]
+    if not rest:
+        return ""
+    resource = rest[0] + (f".{group}" if group else "")
+    verb = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(
+        method, "get" if len(rest) > 1 else "list"
+    )
+    return f"kubectl auth can-i {verb} {resource}" + (f" -n {namespace}" if namespace else "")
+
+
 def _root_cause(exc: BaseException) -> str:
     reason: object = getattr(exc, "reason", None)
     while isinstance(reason, BaseException) and getattr(reason, "reason", None) is not None:
         reason = getattr(reason, "reason", None)
     text = str(reason or exc)
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or (
+        "failed to resolve" in lowered
+    ) or "temporary failure in name resolution" in lowered:
+        return "the host name does not resolve (DNS)"
+    if "incompleteread" in lowered or "connection broken" in lowered:
+        return "it closed in the middle of the response"
+    if "remotedisconnected" in lowered or "connection aborted" in lowered:
+        return "it closed without answering"
+    if "connection refused" in lowered:
+        return "connection refused"
+    if "certificate verify failed" in lowered:
+        detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl")[0]
+        return "certificate verify failed: " + detail.strip(" ()")
     # urllib3 wraps the useful part after the object's repr: keep the human words.
     for marker in ("Failed to establish a new connection: ", "Failed to resolve "):
         if marker in text:
             text = text.split(marker, 1)[1]
+    text = text.split(" (_ssl.c")[0]
     return text.strip().rstrip(")").strip() or type(exc).__name__
 
 
