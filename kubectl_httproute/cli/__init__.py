@@ -81,13 +81,21 @@ def root(ctx: click.Context, /, **_: Any) -> None:
 
 
 def _register() -> None:
+    from .completion import completion, kubectl_complete_command
     from .expose import expose
+    from .status import status
 
     root.add_command(expose)
+    root.add_command(status)
+    root.add_command(completion)
+    root.add_command(kubectl_complete_command)
 
 
 _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    root.main(args=argv, prog_name=PROG_NAME)
+    from .completion import COMPLETE_VAR
+
+    # click derives the variable from prog_name, whose space would make it unusable.
+    root.main(args=argv, prog_name=PROG_NAME, complete_var=COMPLETE_VAR)

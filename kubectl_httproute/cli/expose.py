@@ -51,6 +51,7 @@ from .common import (
     stdin_is_tty,
     warn,
 )
+from .completion import complete_gateways, complete_pools
 
 if TYPE_CHECKING:
     from ..kube import KubeClient
@@ -96,8 +97,15 @@ class Journal:
 
 
 @click.command(help=EXPOSE_HELP, short_help="Create a verified HTTPRoute to InferencePools.")
-@click.argument("pools", nargs=-1, metavar="[NAMESPACE/]POOL[=WEIGHT]...")
-@click.option("--gateway", metavar="[NAMESPACE/]NAME", help="The Gateway to attach to.")
+@click.argument(
+    "pools", nargs=-1, metavar="[NAMESPACE/]POOL[=WEIGHT]...", shell_complete=complete_pools
+)
+@click.option(
+    "--gateway",
+    metavar="[NAMESPACE/]NAME",
+    help="The Gateway to attach to.",
+    shell_complete=complete_gateways,
+)
 @click.option("--name", metavar="NAME", help="Name of the HTTPRoute. [default: the first pool's]")
 @click.option("--section-name", metavar="LISTENER", help="Attach to this listener only.")
 @click.option(
