@@ -1,0 +1,331 @@
+"""`kubectl inferroute status`: is my model reachable, and if not, why and how to fix it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
+from ..model import ObjectRef
+from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
+
+if TYPE_CHECKING:
+    from ..diagnose import RouteDiagnosis
+    from ..inventory import Inventory
+    from ..kube import KubeClient
+    from ..probe import ProbeResult
+
+STATUS_HELP = """Show whether routes to InferencePools work, and if not, why and how to fix it.
+
+Without ROUTE: one row per HTTPRoute that sends traffic to an InferencePool, with its
+Gateways, pools, hostnames and paths, the controller's Accepted and ResolvedRefs, and a
+verdict (Ready, NotAccepted, Unresolved, NoController, Stale, Pending, Shadowed, Degraded),
+followed by each problem found and its fix. With ROUTE: that route in detail: conditions per
+parent, each Gateway and its listeners, each pool, the ReferenceGrants, and the findings.
+
+--probe sends GET /v1/models (and with --model a one-token POST /v1/completions) through the
+Gateway: directly at its address, else through the API server's service proxy, else it prints
+the in-cluster command to run.
+
+\b
+Examples:
+  # Routes in the current namespace
+  kubectl inferroute status
+\b
+  # One route, in detail
+  kubectl inferroute status qwen-pool -n llm
+\b
+  # Every namespace, with controllers, addresses and generations
+  kubectl inferroute status -A -o wide
+\b
+  # For scripts: the documented report (apiVersion inferroute/v1, kind StatusReport)
+  kubectl inferroute status -o json
+\b
+  # Re-render whenever something changes, until Ctrl-C
+  kubectl inferroute status --watch
+\b
+  # Send a request through the Gateway
+  kubectl inferroute status qwen-pool --probe --model Qwen/Qwen3-8B
+
+\b
+Exit codes:
+  0 every route shown is Ready   1 errors (API, network, permission)
+  2 invalid usage                3 some route is not Ready (or the probe failed)
+"""
+
+OUTPUTS = ("wide", "yaml", "json")
+
+
+@dataclass(frozen=True)
+class StatusOptions:
+    route: str | None
+    all_namespaces: bool
+    output: str | None
+    watch: bool
+    probe: bool
+    model: str | None
+    probe_timeout: float
+
+
+@click.command(help=STATUS_HELP, short_help="Show whether routes to InferencePools work.")
+@click.argument("route", required=False, metavar="[ROUTE]")
+@click.option("-A", "--all-namespaces", is_flag=True, help="Show routes in every namespace.")
+@click.option(
+    "-o", "--output", type=click.Choice(OUTPUTS), help="wide: more columns; yaml|json: the report."
+)
+@click.option("-w", "--watch", is_flag=True, help="Re-render whenever something changes.")
+@click.option("--probe", is_flag=True, help="Send a request through the Gateway (needs ROUTE).")
+@click.option(
+    "--model", metavar="MODEL", help="Also POST a one-token completion for MODEL (implies --probe)."
+)
+@click.option(
+    "--probe-timeout",
+    default="5s",
+    show_default=True,
+    metavar="DURATION",
+    help="Timeout of each probe step (connect, answer).",
+)
+@kube_flags
+@click.pass_context
+def status(ctx: click.Context, /, **params: Any) -> None:
+    flags = global_flags(ctx, params)
+    ctx.meta["inferroute.verbose"] = flags.verbose
+    options = build_status_options(params)
+    client = open_cluster(flags, on_warning=warn)
+    if options.watch:
+        ctx.exit(run_watch(client, options, flags))
+    ctx.exit(run_status(client, options, flags))
+
+
+def build_status_options(params: dict[str, Any]) -> StatusOptions:
+    """Flags → checked options; bad combinations are usage errors, before any request."""
+    from ..kube import parse_request_timeout
+
+    route = params.get("route")
+    if route and params.get("all_namespaces"):
+        raise InvalidInput(
+            "a ROUTE cannot be combined with --all-namespaces",
+            "name the route's namespace with -n instead",
+        )
+    probe = bool(params.get("probe") or params.get("model"))
+    if probe and not route:
+        raise InvalidInput(
+            "--probe needs a ROUTE", "name the route to probe, e.g. status ROUTE --probe"
+        )
+    if probe and params.get("watch"):
+        raise InvalidInput("--probe cannot be combined with --watch", "probe once, without --watch")
+    timeout = parse_request_timeout(params.get("probe_timeout") or "5s")
+    if timeout <= 0:
+        raise InvalidInput("--probe-timeout must be more than 0", "use e.g. 5s")
+    return StatusOptions(
+        route=route,
+        all_namespaces=bool(params.get("all_namespaces")),
+        output=params.get("output"),
+        watch=bool(params.get("watch")),
+        probe=probe,
+        model=params.get("model"),
+        probe_timeout=timeout,
+    )
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """One rendering of status: the text to print, a change key, and the exit code it implies."""
+
+    text: str
+    key: str
+    exit_code: int
+    notes: tuple[str, ...] = ()
+
+
+def _namespace(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> str | None:
+    if options.all_namespaces:
+        return None
+    return flags.namespace or client.selection.namespace or "default"
+
+
+def build_view(
+    client: KubeClient,
+    options: StatusOptions,
+    flags: GlobalFlags,
+    now: datetime | None = None,
+) -> StatusView:
+    """Read, diagnose, probe when asked, render: everything but printing."""
+    from ..diagnose import diagnose_all, diagnose_route
+    from ..inventory import read_detail, read_overview
+    from ..precedence import shadowed_routes
+    from ..report import build_report
+    from ..status_printers import render_detail, render_findings, render_overview, render_unreadable
+
+    now = now or datetime.now(timezone.utc)
+    namespace = _namespace(client, options, flags)
+    probe: ProbeResult | None = None
+    if options.route:
+        assert namespace is not None
+        inv = read_detail(client, namespace, options.route)
+        route = inv.routes[0]
+        diagnoses = [diagnose_route(route, inv, shadowed_routes(inv.competitors).get(route.ref))]
+        if options.probe:
+            probe = probe_route(client, diagnoses[0], inv, options)
+    else:
+        inv = read_overview(client, namespace)
+        diagnoses = diagnose_all(inv)
+    report = build_report(diagnoses, inv, probe.to_dict() if probe is not None else None)
+    code = _exit_code(diagnoses, inv, probe)
+    key = json.dumps(report, sort_keys=True)
+    notes = tuple(render_unreadable(inv.unreadable).splitlines()) if inv.unreadable else ()
+    if options.output in ("json", "yaml"):
+        from ..manifest import render_json, render_yaml
+
+        text = render_json(report) if options.output == "json" else render_yaml(report)
+        return StatusView(text.rstrip("\n"), key, code, notes)
+    if options.route:
+        from ..probe import render_probe
+
+        text = render_detail(diagnoses[0], inv, now).rstrip("\n")
+        if probe is not None:
+            text += "\n\n" + render_probe(probe)
+        return StatusView(text, key, code)
+    if not diagnoses:
+        where = f'namespace "{namespace}"' if namespace else "any namespace"
+        text = f"No HTTPRoutes with InferencePool backends found in {where}."
+        return StatusView(text, key, code, notes)
+    parts = [
+        render_overview(
+            diagnoses,
+            inv,
+            now,
+            all_namespaces=options.all_namespaces,
+            wide=options.output == "wide",
+        )
+    ]
+    findings = render_findings(diagnoses)
+    if findings:
+        parts.append(findings)
+    return StatusView("\n\n".join(parts), key, code, notes)
+
+
+def _exit_code(diagnoses: list[RouteDiagnosis], inv: Inventory, probe: ProbeResult | None) -> int:
+    if any(u.kind.startswith("httproutes") for u in inv.unreadable):
+        return EXIT_FAILED
+    if any(not d.ready for d in diagnoses):
+        return EXIT_UNHEALTHY
+    if probe is not None and probe.steps and not probe.ok:
+        return EXIT_UNHEALTHY
+    return EXIT_OK
+
+
+def run_status(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> int:
+    """Print status once; returns the exit code."""
+    view = build_view(client, options, flags)
+    for note in view.notes:
+        warn(note)
+    say(view.text)
+    return view.exit_code
+
+
+# --- watch ---------------------------------------------------------------------------------------
+
+
+def watch_loop(
+    snapshot: Callable[[], StatusView],
+    emit: Callable[[StatusView], None],
+    stop: Callable[[], bool],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    interval: float = 1.0,
+    max_interval: float = 10.0,
+) -> StatusView | None:
+    """Poll with backoff; emit a view whenever it changed; until stop() says so.
+
+    The interval starts at `interval`, grows by half each time nothing changed, up to
+    `max_interval`, and drops back as soon as something changes. Returns the last view.
+    """
+    last: StatusView | None = None
+    delay = interval
+    while not stop():
+        view = snapshot()
+        if last is None or view.key != last.key:
+            emit(view)
+            delay = interval
+        else:
+            delay = min(delay * 1.5, max_interval)
+        last = view
+        if stop():
+            break
+        sleep(delay)
+    return last
+
+
+def run_watch(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> int:
+    """Re-render whenever something changes, until Ctrl-C; exits with the last view's code."""
+    last: list[StatusView] = []
+
+    def emit(view: StatusView) -> None:
+        if last:
+            say()
+        stamp = datetime.now(timezone.utc).strftime("%H:%M:%S")
+        if options.output not in ("json", "yaml"):
+            say(f"--- {stamp}")
+        for note in view.notes:
+            warn(note)
+        say(view.text)
+        last.append(view)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the watch, not an error
+        watch_loop(lambda: build_view(client, options, flags), emit, lambda: False)
+    return last[-1].exit_code if last else EXIT_OK
+
+
+# --- probe ---------------------------------------------------------------------------------------
+
+
+def probe_route(
+    client: KubeClient, diag: RouteDiagnosis, inv: Inventory, options: StatusOptions
+) -> ProbeResult:
+    """Probe the route through its first Gateway that could be read."""
+    from ..probe import ProbeResult, plan_probe, run_probe
+
+    route = diag.route
+    for ns, name, section in route.summary.parents:
+        view = inv.gateways.get(ObjectRef(ns, name))
+        if view is None:
+            continue
+        target = plan_probe(route.summary.hostnames, route.paths, view, section)
+        return run_probe(client, target, options.model, options.probe_timeout)
+    return ProbeResult("none", "", notes=("no Gateway of the route could be read",))
+
+
+def offer_probe(client: KubeClient, route: ObjectRef) -> None:
+    """After an interactive expose whose route is Ready: ask, then probe. Never fails expose."""
+    if not stdin_is_tty():
+        return
+    try:
+        wanted = click.confirm(
+            "Send a test request through the Gateway (GET /v1/models)?", default=False
+        )
+    except (click.exceptions.Abort, EOFError):
+        return
+    if not wanted:
+        return
+    from ..inventory import read_detail
+    from ..probe import render_probe
+
+    options = StatusOptions(route.name, False, None, False, True, None, 5.0)
+    try:
+        inv = read_detail(client, route.namespace, route.name)
+        from ..diagnose import diagnose_route
+
+        result = probe_route(client, diagnose_route(inv.routes[0], inv), inv, options)
+    except InferrouteError as error:
+        warn(f"probe failed: {error.message}")
+        return
+    say()
+    say(render_probe(result))

@@ -1,0 +1,319 @@
+"""Gateway API route precedence: which HTTPRoute takes a request when several could. Pure.
+
+The rules (gateway-api `apis/v1/httproute_types.go`, HTTPRouteSpec.hostnames and
+HTTPRouteRule.matches; DOMAIN.md "Conflicts between routes on one Gateway"):
+
+1. Hostnames first: for a request's host, the rules of the route with the most characters in a
+   matching non-wildcard hostname win, then the most characters in a matching hostname.
+2. Then matches, across all rules of the applicable routes: an Exact path beats a PathPrefix; a
+   longer prefix beats a shorter one; a method match beats none; more header matches beat fewer;
+   more query parameter matches beat fewer. RegularExpression paths rank as the implementation
+   likes.
+3. Ties across routes go to the oldest `creationTimestamp`, then to the first `namespace/name` in
+   alphabetical order.
+
+What follows from them, and what this module reports: under rule 2 a more general match never
+beats a more specific one, so one route takes *all* of another route's traffic for a match only
+when, on the same Gateway (and listener), for the same hostname, its match is the same match
+(same path type and path, method, and header and query conditions) and it wins the tie of rule 3.
+A route is *shadowed* when that holds for every (parent, hostname, match) it has.
+
+It is conservative on purpose: it never calls a route shadowed when it might still receive
+traffic. Partial overlaps are not reported; RegularExpression paths (ranked by the
+implementation) are never judged; a route attached to all listeners is only taken over by routes
+that are also attached to all listeners; a more specific hostname that happens to cover all the
+hosts a listener admits is not considered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import GATEWAY_GROUP, ObjectRef
+
+ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
+
+
+@dataclass(frozen=True)
+class MatchKey:
+    """One HTTPRouteMatch, normalised so that equal keys match exactly the same requests."""
+
+    path_type: str  # Exact | PathPrefix | RegularExpression
+    path: str
+    method: str | None
+    headers: int  # number of header matches
+    queries: int  # number of query parameter matches
+    # The conditions themselves (type, name, value), sorted: two matches with the same counts
+    # but different values are different matches.
+    header_values: tuple[tuple[str, str, str], ...] = ()
+    query_values: tuple[tuple[str, str, str], ...] = ()
+
+    def describe(self) -> str:
+        text = f"{self.path_type} {self.path}"
+        if self.method:
+            text += f" {self.method}"
+        if self.headers:
+            text += f" +{self.headers} header(s)"
+        if self.queries:
+            text += f" +{self.queries} query param(s)"
+        return text
+
+
+@dataclass(frozen=True)
+class RouteSummary:
+    """What precedence needs of an HTTPRoute: identity, age, hostnames, parents, matches."""
+
+    ref: ObjectRef
+    created: str  # metadata.creationTimestamp (RFC 3339); "" when not yet created
+    hostnames: tuple[str, ...]
+    parents: tuple[tuple[str, str, str | None], ...]  # (gateway ns, gateway name, sectionName)
+    matches: tuple[MatchKey, ...]
+    pools: tuple[tuple[str, str, str, int], ...]  # (group, namespace, name, weight)
+
+
+@dataclass(frozen=True)
+class Shadowing:
+    """winner takes all of loser's traffic on gateway; detail says why."""
+
+    winner: ObjectRef
+    loser: ObjectRef
+    gateway: str  # "ns/name", plus "#section" when the loser attaches to one listener
+    detail: str
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _normal_path(path_type: str, path: str) -> str:
+    # A PathPrefix matches by path elements and ignores a trailing slash: /v1 and /v1/ are equal.
+    if path_type == "PathPrefix" and len(path) > 1:
+        return path.rstrip("/") or "/"
+    return path
+
+
+def _conditions(items: Any) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for item in _list(items):
+        item = _map(item)
+        out.append(
+            (
+                _str(item.get("type")) or "Exact",
+                # Header names are case-insensitive; query parameter names are not, but a key
+                # that is too equal only makes the module more conservative for headers.
+                _str(item.get("name")),
+                _str(item.get("value")),
+            )
+        )
+    return tuple(sorted(out))
+
+
+def _match_key(match: Mapping[str, Any]) -> MatchKey:
+    path = _map(match.get("path"))
+    path_type = _str(path.get("type")) or "PathPrefix"
+    value = _str(path.get("value")) or "/"
+    headers = tuple((t, n.lower(), v) for t, n, v in _conditions(match.get("headers")))
+    queries = _conditions(match.get("queryParams"))
+    return MatchKey(
+        path_type=path_type,
+        path=_normal_path(path_type, value),
+        method=_str(match.get("method")) or None,
+        headers=len(headers),
+        queries=len(queries),
+        header_values=tuple(sorted(headers)),
+        query_values=queries,
+    )
+
+
+DEFAULT_MATCH = MatchKey("PathPrefix", "/", None, 0, 0)
+
+
+def summarize_route(obj: dict[str, Any]) -> RouteSummary:
+    """Reduce an HTTPRoute object to what precedence and the status overview need."""
+    meta = _map(obj.get("metadata"))
+    spec = _map(obj.get("spec"))
+    namespace = _str(meta.get("namespace"))
+    parents = []
+    for ref in _list(spec.get("parentRefs")):
+        ref = _map(ref)
+        group = ref.get("group")
+        if (GATEWAY_GROUP if group is None else _str(group)) != GATEWAY_GROUP:
+            continue
+        if (_str(ref.get("kind")) or "Gateway") != "Gateway":
+            continue
+        parents.append(
+            (
+                _str(ref.get("namespace")) or namespace,
+                _str(ref.get("name")),
+                _str(ref.get("sectionName")) or None,
+            )
+        )
+    matches: list[MatchKey] = []
+    pools: list[tuple[str, str, str, int]] = []
+    for rule in _list(spec.get("rules")):
+        rule = _map(rule)
+        rule_matches = [_match_key(_map(m)) for m in _list(rule.get("matches"))]
+        # A rule without matches matches every request: PathPrefix /.
+        for key in rule_matches or [DEFAULT_MATCH]:
+            if key not in matches:
+                matches.append(key)
+        for backend in _list(rule.get("backendRefs")):
+            backend = _map(backend)
+            if _str(backend.get("kind")) != "InferencePool":
+                continue
+            weight = backend.get("weight")
+            pools.append(
+                (
+                    _str(backend.get("group")),
+                    _str(backend.get("namespace")) or namespace,
+                    _str(backend.get("name")),
+                    weight if isinstance(weight, int) and not isinstance(weight, bool) else 1,
+                )
+            )
+    return RouteSummary(
+        ref=ObjectRef(namespace, _str(meta.get("name"))),
+        created=_str(meta.get("creationTimestamp")),
+        hostnames=tuple(h.lower() for h in _list(spec.get("hostnames")) if isinstance(h, str)),
+        parents=tuple(dict.fromkeys(parents)),
+        matches=tuple(matches),
+        pools=tuple(pools),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostnames.
+
+
+def _host_covers(pattern: str, host: str) -> bool:
+    """Does hostname `pattern` match every host that `host` matches (or host itself)?"""
+    if pattern == host:
+        return True
+    if pattern.startswith("*."):
+        suffix = pattern[1:]  # ".example.com"
+        bare = host[2:] if host.startswith("*.") else host
+        return bare.endswith(suffix)
+    return False
+
+
+def hostnames_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when some request host matches both hostname lists; empty means any host.
+
+    A wildcard label `*.example.com` is a suffix match: it matches `foo.example.com` and
+    `a.b.example.com`, never `example.com` itself.
+    """
+    if not a or not b:
+        return True
+    a_low = [h.lower() for h in a]
+    b_low = [h.lower() for h in b]
+    return any(_host_covers(x, y) or _host_covers(y, x) for x in a_low for y in b_low)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shadowing.
+
+
+def _rank(route: RouteSummary) -> tuple[int, str, str, str]:
+    # The tie-break of rule 3: oldest first, then namespace/name. A route not yet created
+    # (expose's preflight) is the newest of all.
+    return (0 if route.created else 1, route.created, route.ref.namespace, route.ref.name)
+
+
+def _parent_label(namespace: str, name: str, section: str | None) -> str:
+    return f"{namespace}/{name}" + (f"#{section}" if section else "")
+
+
+_Cell = tuple[str, str, str | None, str, MatchKey]
+
+
+def _judgeable(match: MatchKey) -> bool:
+    return match.path_type in ("Exact", "PathPrefix")
+
+
+def _build_index(routes: Iterable[RouteSummary]) -> tuple[list[RouteSummary], dict[_Cell, Any]]:
+    kept = list(routes)
+    best: dict[_Cell, RouteSummary] = {}
+    for route in kept:
+        for namespace, name, section in route.parents:
+            for host in route.hostnames or (ANY_HOST,):
+                for match in route.matches:
+                    if not _judgeable(match):
+                        continue
+                    cell = (namespace, name, section, host, match)
+                    held = best.get(cell)
+                    if held is None or _rank(route) < _rank(held):
+                        best[cell] = route
+    return kept, best
+
+
+def _why(winner: RouteSummary, loser: RouteSummary, match: MatchKey, host: str) -> str:
+    if winner.created and loser.created and winner.created != loser.created:
+        tie = f"it is older (created {winner.created}, {loser.ref} {loser.created})"
+    elif not loser.created and winner.created:
+        tie = f"it already exists (created {winner.created})"
+    else:
+        tie = f"same creationTimestamp, and {winner.ref} comes first by namespace/name"
+    where = f"host {host}" if host else "any host"
+    return f"{winner.ref} has the same match ({match.describe()}) for {where}, and {tie}"
+
+
+def _shadowing_of(loser: RouteSummary, best: dict[_Cell, Any]) -> Shadowing | None:
+    if not loser.parents or not loser.matches:
+        return None
+    winners: list[tuple[RouteSummary, MatchKey, str, str]] = []
+    for namespace, name, section in loser.parents:
+        for host in loser.hostnames or (ANY_HOST,):
+            for match in loser.matches:
+                if not _judgeable(match):
+                    return None
+                # Routes on the same listener compete; a route on all listeners also competes
+                # on a listener named by the loser. Not the other way round.
+                sections = (section, None) if section is not None else (None,)
+                contenders = [best.get((namespace, name, s, host, match)) for s in sections]
+                found = [c for c in contenders if c is not None and c.ref != loser.ref]
+                found = [c for c in found if _rank(c) < _rank(loser)]
+                if not found:
+                    return None
+                winner = min(found, key=_rank)
+                winners.append((winner, match, host, _parent_label(namespace, name, section)))
+    first, match, host, gateway = winners[0]
+    detail = _why(first, loser, match, host)
+    others = sorted({str(w.ref) for w, *_ in winners} - {str(first.ref)})
+    if others:
+        detail += "; also taken by " + ", ".join(others)
+    return Shadowing(winner=first.ref, loser=loser.ref, gateway=gateway, detail=detail)
+
+
+def shadowed_routes(routes: Iterable[RouteSummary]) -> dict[ObjectRef, Shadowing]:
+    """Every route that gets no traffic because other routes win all of its matches.
+
+    Linear in the number of (parent, hostname, match) cells: routes are grouped by
+    (gateway, sectionName, hostname, match) and only the winner of each group is kept.
+    Pass only routes that can take traffic (accepted by their Gateway).
+    """
+    kept, best = _build_index(routes)
+    result = {}
+    for route in kept:
+        shadowing = _shadowing_of(route, best)
+        if shadowing is not None:
+            result[route.ref] = shadowing
+    return result
+
+
+def find_shadowing(route: RouteSummary, others: Iterable[RouteSummary]) -> list[Shadowing]:
+    """For a new or updated route: who would shadow it, and whom it would shadow."""
+    rest = [o for o in others if o.ref != route.ref]
+    gateways = {(ns, name) for ns, name, _ in route.parents}
+    rest = [o for o in rest if any((ns, name) in gateways for ns, name, _ in o.parents)]
+    rest = [o for o in rest if hostnames_overlap(route.hostnames, o.hostnames)]
+    found = shadowed_routes([route, *rest])
+    return [s for s in found.values() if route.ref in (s.winner, s.loser)]

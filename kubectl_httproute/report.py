@@ -1,0 +1,142 @@
+"""The `status -o json|yaml` report: a documented, stable shape for scripts. Pure.
+
+```yaml
+apiVersion: inferroute/v1
+kind: StatusReport
+namespace: llm                  # null with --all-namespaces
+routes:
+- namespace: llm
+  name: qwen-pool
+  verdict: Ready                # Ready | NotAccepted | Unresolved | NoController | Stale |
+                                # Pending | Shadowed | Degraded
+  ready: true
+  created: "2025-01-01T00:00:00Z"
+  generation: 2
+  observedGeneration: 2         # the lowest observedGeneration in the route's conditions
+  hostnames: [llm.example.com]
+  paths: ["/"]                  # "/x" PathPrefix, "=/x" Exact, "~re" RegularExpression
+  gateways:
+  - {namespace: llm, name: inference-gateway, sectionName: null, class: example,
+     controller: example.com/gateway-controller, verdict: Ready, addresses: [10.0.0.1],
+     programmed: "True"}
+  pools:
+  - {group: inference.networking.k8s.io, namespace: llm, name: qwen-pool, weight: 1}
+  conditions:                   # status.parents[] flattened, as the controller wrote them
+  - {parent: llm/inference-gateway, controller: ..., type: Accepted, status: "True",
+     reason: Accepted, message: ..., observedGeneration: 2, lastTransitionTime: ...}
+  findings:
+  - {severity: error, subject: HTTPRoute llm/qwen-pool, what: ..., fix: ..., fixYaml: null}
+unreadable:                     # kinds that could not be read; the rest is still reported
+- {kind: gatewayclasses.gateway.networking.k8s.io, namespace: null, reason: forbidden}
+probe: null                     # or the probe's result (see probe.ProbeResult.to_dict)
+```
+Keys are only ever added, never renamed or removed, within apiVersion inferroute/v1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnose import RouteDiagnosis
+from .inventory import Inventory
+from .model import Condition
+from .verify import READY
+
+API_VERSION = "inferroute/v1"
+KIND = "StatusReport"
+
+
+def _condition(parent: str, controller: str, c: Condition) -> dict[str, Any]:
+    return {
+        "parent": parent,
+        "controller": controller,
+        "type": c.type,
+        "status": c.status,
+        "reason": c.reason,
+        "message": c.message,
+        "observedGeneration": c.observed_generation,
+        "lastTransitionTime": c.last_transition_time or None,
+    }
+
+
+def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
+    """One route of the report."""
+    route = diag.route
+    summary = route.summary
+    judged = {j.gateway: j for j in diag.judgements}
+    gateways = []
+    for ns, name, section in summary.parents:
+        view = next(
+            (v for ref, v in inv.gateways.items() if (ref.namespace, ref.name) == (ns, name)), None
+        )
+        judgement = next(
+            (j for ref, j in judged.items() if (ref.namespace, ref.name) == (ns, name)), None
+        )
+        programmed = (
+            next((c.status for c in view.conditions if c.type == "Programmed"), None)
+            if view is not None
+            else None
+        )
+        controllers = sorted(
+            {
+                p.controller
+                for p in route.parents
+                if p.controller and p.parent.split("#")[0].split(":")[0] == f"{ns}/{name}"
+            }
+        )
+        gateways.append(
+            {
+                "namespace": ns,
+                "name": name,
+                "sectionName": section,
+                "class": view.class_name if view is not None else None,
+                "controller": ", ".join(controllers) or None,
+                "verdict": judgement.verdict.state if judgement is not None else None,
+                "addresses": list(view.addresses) if view is not None else [],
+                "programmed": programmed,
+            }
+        )
+    return {
+        "namespace": summary.ref.namespace,
+        "name": summary.ref.name,
+        "verdict": diag.verdict,
+        "ready": diag.verdict == READY,
+        "created": summary.created or None,
+        "generation": route.generation,
+        "observedGeneration": route.observed_generation,
+        "hostnames": list(summary.hostnames),
+        "paths": list(route.paths),
+        "gateways": gateways,
+        "pools": [
+            {"group": g, "namespace": ns, "name": n, "weight": w} for g, ns, n, w in summary.pools
+        ],
+        "conditions": [
+            _condition(p.parent, p.controller, c) for p in route.parents for c in p.conditions
+        ],
+        "findings": [
+            {
+                "severity": f.severity,
+                "subject": f.subject,
+                "what": f.what,
+                "fix": f.fix,
+                "fixYaml": f.fix_yaml,
+            }
+            for f in diag.findings
+        ],
+    }
+
+
+def build_report(
+    diagnoses: list[RouteDiagnosis], inv: Inventory, probe: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The whole report: routes, what could not be read, and the probe's result if any."""
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "namespace": inv.namespace,
+        "routes": [route_entry(d, inv) for d in diagnoses],
+        "unreadable": [
+            {"kind": u.kind, "namespace": u.namespace, "reason": u.reason} for u in inv.unreadable
+        ],
+        "probe": probe,
+    }
