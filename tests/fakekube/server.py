@@ -335,6 +335,12 @@ class FakeCluster:
             self.faults.append(fault)
         return fault
 
+    def proxy_service(self, namespace: str, name: str, port: int, url: str) -> None:
+        """Forward the service proxy (/api/v1/namespaces/NS/services/NAME:PORT/proxy/...) to url."""
+        if not hasattr(self, "service_proxies"):
+            self.service_proxies: dict[tuple[str, str, int], str] = {}
+        self.service_proxies[(namespace, name, port)] = url.rstrip("/")
+
     def warnings_for(self, path_contains: str, text: str) -> None:
         self.warnings.append((path_contains, text))
 
@@ -528,8 +534,44 @@ class _Api:
                 raise ApiError(405, "MethodNotAllowed",
                                "the server does not allow this method on the requested resource")
             return self.reply(200, self.resource_list(group, version, types))
+        if group == "" and len(rest) >= 5 and rest[0] == "namespaces" and rest[2] == "services" \
+                and rest[4] == "proxy":
+            return self.service_proxy(rest[1], rest[3], "/" + "/".join(rest[5:]))
         target = self.route(types, rest)
         return self.dispatch(target)
+
+    def service_proxy(self, namespace: str, name_port: str, path: str,
+                      ) -> tuple[int, Any, dict[str, Any]]:
+        """The API server's service proxy, forwarding to a stub registered by proxy_service."""
+        import http.client
+
+        if not self.cluster.allowed(self.user, "get", "", "services/proxy", namespace):
+            raise ApiError(403, "Forbidden", f'services "{name_port}" is forbidden: User '
+                           f'"{self.user}" cannot get resource "services/proxy" in API group ""'
+                           f' in the namespace "{namespace}"', {"name": name_port,
+                                                                 "kind": "services"})
+        name, _, port = name_port.partition(":")
+        if self.store.get("", "services", namespace, name) is None:
+            raise ApiError(404, "NotFound", f'services "{name}" not found',
+                           {"name": name, "kind": "services"})
+        proxies = getattr(self.cluster, "service_proxies", {})
+        url = proxies.get((namespace, name, int(port or 80)))
+        refused = f"error trying to reach service: dial tcp 10.96.0.10:{port}: connect: " \
+                  "connection refused"
+        if url is None:
+            raise ApiError(503, "ServiceUnavailable", refused)
+        split = urlsplit(url)
+        conn = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=5)
+        try:
+            headers = {"Content-Type": self.req.headers.get("Content-Type", "application/json")}
+            conn.request(self.req.method, split.path + path, body=self.req.body or None,
+                         headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.read(), {}
+        except OSError as err:
+            raise ApiError(503, "ServiceUnavailable", refused) from err
+        finally:
+            conn.close()
 
     def not_found_path(self) -> ApiError:
         return ApiError(404, "NotFound", NOT_FOUND_MSG, {})
