@@ -332,12 +332,15 @@ class ControllerSim:
                           "name": gname}
             old = next((e.get("conditions") for e in old_entries
                         if e.get("parentRef") == parent_ref), None)
+            accepted = _cond("Accepted", ok, "Accepted" if ok else "HTTPRouteNotAccepted",
+                             "InferencePool has been accepted by the Gateway" if ok else
+                             "The HTTPRoute referencing this pool is not accepted", gen, old)
+            if group == POOL_V1_GROUP and not epp:  # v1 requires an endpoint picker
+                accepted = _cond("Accepted", False, "EndpointPickerRefMissing",
+                                 "spec.endpointPickerRef is not set", gen, old)
             mine.append({"parentRef": parent_ref, "controllerName": self.controller_name,
                          "conditions": [
-                             _cond("Accepted", ok, "Accepted" if ok else "HTTPRouteNotAccepted",
-                                   "InferencePool has been accepted by the Gateway" if ok else
-                                   "The HTTPRoute referencing this pool is not accepted", gen,
-                                   old),
+                             accepted,
                              _cond("ResolvedRefs", epp_ok,
                                    "ResolvedRefs" if epp_ok else "InvalidExtensionRef",
                                    "Resolved the endpoint picker reference" if epp_ok else
