@@ -44,6 +44,8 @@ class ExposeOptions:
     wait_timeout_ms: int
     record_path: str | None
     no_record: bool
+    force: bool = False  # attach even when no listener seems to admit the route
+    create_reference_grant: bool = False
 
     @property
     def timeouts_given(self) -> bool:
@@ -84,6 +86,8 @@ def build_expose_options(
     timeout: str,
     record_path: str | None,
     no_record: bool,
+    force: bool = False,
+    create_reference_grant: bool = False,
 ) -> ExposeOptions:
     """Check every flag; the namespace may still be unknown ("" until `complete`)."""
     ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
@@ -168,4 +172,6 @@ def build_expose_options(
         wait_timeout_ms=validation.duration_ms(wait_timeout),
         record_path=record_path,
         no_record=no_record,
+        force=force,
+        create_reference_grant=create_reference_grant,
     )
