@@ -442,7 +442,16 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     )
     if verdict is not None and not verdict.healthy:
         return EXIT_UNHEALTHY
+    if human and verdict is not None and verdict.state == "Ready":
+        _offer_probe(client, route_ref)
     return EXIT_OK
+
+
+def _offer_probe(client: KubeClient, route: ObjectRef) -> None:
+    """On a terminal, offer to send a test request through the Gateway (see `status --probe`)."""
+    from .status import offer_probe
+
+    offer_probe(client, route)
 
 
 def _route_spec(
