@@ -1,18 +1,37 @@
 # One command runs everything CI runs: `make check`.
 PYTHON ?= python3
 
-.PHONY: install check test lint types
+.PHONY: install check test lint types docs docs-check dist manifest clean
 
 install:
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 
+# Tests include the slow ones: the archive build (cached under build/) and the clean pip install.
 check: install lint types test
 
 lint:
-	$(PYTHON) -m ruff check kubectl_httproute tests benchmarks
+	$(PYTHON) -m ruff check kubectl_httproute tests benchmarks scripts
 
 types:
 	$(PYTHON) -m mypy
 
 test:
 	$(PYTHON) -m pytest
+
+# README's command reference, generated from --help (tests/test_docs.py fails when it drifts).
+docs:
+	$(PYTHON) scripts/gen_docs.py --write
+
+docs-check:
+	$(PYTHON) scripts/gen_docs.py --check
+
+# The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip.
+dist:
+	$(PYTHON) scripts/build_dist.py
+
+# Put this platform's real sha256 into krew-manifest.yaml (others: see the file's header).
+manifest: dist
+	$(PYTHON) scripts/gen_manifest.py --update krew-manifest.yaml dist/*.tar.gz
+
+clean:
+	rm -rf build dist
