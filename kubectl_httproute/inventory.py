@@ -496,16 +496,13 @@ def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
         reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_gateway)
     inv.gateway_scopes.update(ns for ns, _, _ in summary.parents)
     if served.gateway_classes is not None:
+        # One list (classes are few): it also names the installed classes when one is missing.
         classes_api = served.gateway_classes
-        for class_name in sorted({v.class_name for v in inv.gateways.values() if v.class_name}):
-
-            def get_class(class_name: str = class_name, api: ResourceApi = classes_api) -> None:
-                found = reader.get(api, None, class_name)
-                if found is not None:
-                    _add_class(inv, found)
-
-            reader.attempt(_kind_name(classes_api), None, get_class)
-        inv.classes_read = True
+        inv.classes_read = reader.attempt(
+            _kind_name(classes_api),
+            None,
+            lambda: reader.pages(classes_api, None, lambda o: _add_class(inv, o)),
+        )
     _read_pool_details(reader, served.pools, summary)
     _read_grants(reader, served.reference_grants, summary)
     inv.requests = client.request_count - start
