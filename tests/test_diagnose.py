@@ -207,14 +207,25 @@ def test_pool_with_no_parent_status_while_the_route_is_accepted() -> None:
             {
                 "parents": [
                     {
-                        "parentRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway",
-                                      "name": "inference-gateway"},
+                        "parentRef": {
+                            "group": "gateway.networking.k8s.io",
+                            "kind": "Gateway",
+                            "name": "inference-gateway",
+                        },
                         "controllerName": "example.com/gateway-controller",
                         "conditions": [
-                            {"type": "Accepted", "status": "True", "reason": "Accepted",
-                             "observedGeneration": 1},
-                            {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs",
-                             "observedGeneration": 1},
+                            {
+                                "type": "Accepted",
+                                "status": "True",
+                                "reason": "Accepted",
+                                "observedGeneration": 1,
+                            },
+                            {
+                                "type": "ResolvedRefs",
+                                "status": "True",
+                                "reason": "ResolvedRefs",
+                                "observedGeneration": 1,
+                            },
                         ],
                     }
                 ]
