@@ -15,6 +15,7 @@ import click
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
 from ..model import ObjectRef
 from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
+from .completion import complete_routes
 
 if TYPE_CHECKING:
     from ..diagnose import RouteDiagnosis
@@ -75,7 +76,7 @@ class StatusOptions:
 
 
 @click.command(help=STATUS_HELP, short_help="Show whether routes to InferencePools work.")
-@click.argument("route", required=False, metavar="[ROUTE]")
+@click.argument("route", required=False, metavar="[ROUTE]", shell_complete=complete_routes)
 @click.option("-A", "--all-namespaces", is_flag=True, help="Show routes in every namespace.")
 @click.option(
     "-o", "--output", type=click.Choice(OUTPUTS), help="wide: more columns; yaml|json: the report."
