@@ -365,3 +365,36 @@ def test_watch_output_is_printed_once_then_on_changes(monkeypatch: object) -> No
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("--- ")
         assert "qwen-pool" in result.stdout
+
+
+# --- the probe offered at the end of an interactive expose ---------------------------------------
+
+
+def test_interactive_expose_offers_the_probe_when_the_route_is_ready(
+    cluster: object, kubeconfig: Path
+) -> None:
+    from test_terminal import plugin_env, python_plugin, run_in_terminal
+
+    code, out = run_in_terminal(
+        [*python_plugin(), "expose", "qwen-pool", "--gateway", "inference-gateway"],
+        plugin_env(kubeconfig),
+        [
+            ("May I proceed with deployment? [y/N]", "y"),
+            ("Write the deployment record", "n"),
+            ("Send a test request through the Gateway (GET /v1/models)? [y/N]", "y"),
+        ],
+    )
+    assert code == 0, out
+    # Nothing listens on the Gateway's address and it has no Service: the in-cluster command.
+    assert "Probe (in-cluster command)" in out
+    assert "kubectl run inferroute-probe -n llm" in out
+
+
+def test_expose_with_yes_and_no_terminal_does_not_ask_to_probe(
+    cluster: object, kubeconfig: Path
+) -> None:
+    result = CliRunner().invoke(
+        root, ["expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Send a test request" not in result.output
