@@ -30,8 +30,8 @@ dist:
 	$(PYTHON) scripts/build_dist.py
 
 # Put this platform's real sha256 into krew-manifest.yaml (others: see the file's header).
-manifest: dist
-	$(PYTHON) scripts/gen_manifest.py --update krew-manifest.yaml dist/*.tar.gz
+manifest:
+	$(PYTHON) scripts/gen_manifest.py --update krew-manifest.yaml "$$($(PYTHON) scripts/build_dist.py)"
 
 clean:
 	rm -rf build dist

@@ -15,6 +15,7 @@ Needs only python3 and pip. Steps, each cached under build/ and redone only when
 from __future__ import annotations
 
 import argparse
+import fcntl
 import gzip
 import hashlib
 import io
@@ -200,11 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     os_name, arch = host_platform()
     if not (ROOT / "LICENSE").exists():
         raise SystemExit("error: LICENSE is missing; the archive must carry it")
-    bundle = ensure_bundle(ensure_build_venv())
-    archive = args.out / archive_name(version, os_name, arch)
-    write_archive(bundle, archive)
-    manifest = args.out / "inferroute.yaml"
-    write_manifest(manifest, version, [archive])
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".lock", "w") as lock:
+        # Several builds at once (parallel test sessions) would overwrite each other's bundle.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        bundle = ensure_bundle(ensure_build_venv())
+        archive = args.out / archive_name(version, os_name, arch)
+        write_archive(bundle, archive)
+        manifest = args.out / "inferroute.yaml"
+        write_manifest(manifest, version, [archive])
     size = archive.stat().st_size / 1e6
     log(f"wrote {archive} ({size:.1f} MB) and {manifest}")
     print(archive)

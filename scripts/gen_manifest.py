@@ -122,7 +122,8 @@ def render_manifest(version: str, shas: dict[tuple[str, str], str], *, note: str
             f"        os: {os_name}\n",
             f"        arch: {arch}\n",
             f"    uri: {archive_uri(version, os_name, arch)}\n",
-            f"    sha256: {shas[(os_name, arch)]}\n",
+            # Quoted: unquoted, the placeholder's zeros would read as the number 0.
+            f'    sha256: "{shas[(os_name, arch)]}"\n',
             f"    bin: {BIN}\n",
         ]
     return "".join(lines)
@@ -137,7 +138,9 @@ def read_shas(path: Path) -> tuple[str | None, dict[tuple[str, str], str]]:
     shas = {
         (m["os"], m["arch"]): m["sha"]
         for m in re.finditer(
-            r"os: (?P<os>\S+)\n\s+arch: (?P<arch>\S+)\n\s+uri: \S+\n\s+sha256: (?P<sha>\S+)", text
+            r"os: (?P<os>\S+)\n\s+arch: (?P<arch>\S+)\n\s+uri: \S+\n"
+            r"\s+sha256: \"?(?P<sha>[0-9a-f]+)",
+            text,
         )
     }
     return (version.group(1) if version else None), shas
