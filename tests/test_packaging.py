@@ -307,3 +307,49 @@ def test_pip_installs_the_checkout_into_a_clean_venv(tmp_path: Path) -> None:
         [str(venv / "bin" / "kubectl_complete-inferroute"), "ex"], capture_output=True, text=True
     )
     assert completer.stdout.startswith("expose\t")
+
+
+def fake_archives(directory: Path, platforms: Any) -> list[Path]:
+    paths = []
+    for os_name, arch in platforms:
+        path = directory / release_info.archive_name(__version__, os_name, arch)
+        path.write_bytes(f"{os_name}/{arch}".encode())
+        paths.append(path)
+    return paths
+
+
+def test_the_release_manifest_has_every_platforms_real_sha256(tmp_path: Path) -> None:
+    archives = fake_archives(tmp_path, release_info.PLATFORMS)
+    out = tmp_path / "inferroute.yaml"
+
+    assert gen_manifest.main(["--require-all", "--out", str(out), *map(str, archives)]) == 0
+
+    manifest = yaml.safe_load(out.read_text())
+    assert krew_problems(manifest, out.name) == []
+    shas = [p["sha256"] for p in manifest["spec"]["platforms"]]
+    assert shas == [hashlib.sha256(a.read_bytes()).hexdigest() for a in archives]
+
+
+def test_the_release_manifest_refuses_a_missing_platform(tmp_path: Path) -> None:
+    archives = fake_archives(tmp_path, release_info.PLATFORMS[:3])
+
+    with pytest.raises(SystemExit, match="no archive for darwin/arm64"):
+        gen_manifest.main(["--require-all", "--out", str(tmp_path / "m.yaml"), *map(str, archives)])
+
+
+def test_updating_keeps_same_version_shas_and_fills_the_rest_with_placeholders(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "krew-manifest.yaml"
+    [linux] = fake_archives(tmp_path, [("linux", "amd64")])
+    gen_manifest.update_manifest(target, __version__, [linux])
+    [darwin] = fake_archives(tmp_path, [("darwin", "arm64")])
+
+    gen_manifest.update_manifest(target, __version__, [darwin])
+
+    version, shas = gen_manifest.read_shas(target)
+    assert version == __version__
+    assert shas[("linux", "amd64")] == hashlib.sha256(linux.read_bytes()).hexdigest()
+    assert shas[("darwin", "arm64")] == hashlib.sha256(darwin.read_bytes()).hexdigest()
+    assert shas[("linux", "arm64")] == gen_manifest.PLACEHOLDER_SHA256
+    assert krew_problems(yaml.safe_load(target.read_text()), "inferroute.yaml") == []
