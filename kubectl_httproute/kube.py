@@ -380,6 +380,12 @@ class KubeClient:
         result: dict[str, Any] = resp.json()
         return result
 
+    def delete(self, api: ResourceApi, namespace: str | None, name: str) -> None:
+        """Delete one object; gone already is fine."""
+        self.request(
+            "DELETE", api.path(namespace, name), what=f"{api.kind} {name}", ok_statuses=(404,)
+        )
+
     def create(self, api: ResourceApi, obj: dict[str, Any], namespace: str | None = None) -> Any:
         resp = self.request("POST", api.path(namespace), body=obj, what=api.kind)
         return resp.json()

@@ -408,36 +408,63 @@ def check_reference_grants(
 # --- 4. shadowing --------------------------------------------------------------------------------
 
 
-def check_shadowing(shadowings: Sequence[Any], route: ObjectRef) -> list[PreflightFinding]:
-    """Overlapping routes on the same Gateway: who wins, and whether the new route loses."""
+def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]:
+    """Routes on the same Gateway whose hostnames and matches overlap: who wins, who loses.
+
+    route and others are `precedence.RouteSummary`s; the new route has no creationTimestamp
+    (it is the newest) unless it already exists.
+    """
+    from .precedence import find_shadowing, hostnames_overlap
+
     findings = []
-    for item in shadowings:
-        winner = getattr(item, "winner", None)
-        loser = getattr(item, "loser", None)
-        reason = getattr(item, "reason", "") or getattr(item, "why", "")
-        winner_ref = _route_ref(winner)
-        loser_ref = _route_ref(loser)
-        if loser_ref == route:
-            message = f"HTTPRoute {route} would be shadowed by {winner_ref}: {reason}"
-            fix = "add a --hostname, a more specific --path or a --header so requests reach it"
-        elif winner_ref == route:
-            message = f"HTTPRoute {route} would shadow {loser_ref}: {reason}"
-            fix = f"make sure {loser_ref} is meant to stop getting that traffic"
-        else:
+    gateways = {(ns, name) for ns, name, _ in route.parents}
+    for other in sorted(others, key=lambda o: (o.ref.namespace, o.ref.name)):
+        if other.ref == route.ref:
             continue
-        findings.append(PreflightFinding("shadowing", WARNING, message, fix))
+        if not any((ns, name) in gateways for ns, name, _ in other.parents):
+            continue
+        if not hostnames_overlap(route.hostnames, other.hostnames):
+            continue
+        shared = [m for m in route.matches if m in other.matches]
+        if not shared:
+            continue
+        winner = min((route, other), key=_age_rank)
+        findings.append(
+            PreflightFinding(
+                "shadowing",
+                INFO,
+                f"HTTPRoute {other.ref} on the same Gateway also matches "
+                f"{shared[0].describe()} for overlapping hostnames; {winner.ref} wins "
+                "(oldest creationTimestamp, then namespace/name)",
+            )
+        )
+    for item in find_shadowing(route, others):
+        if item.loser == route.ref:
+            findings.append(
+                PreflightFinding(
+                    "shadowing",
+                    WARNING,
+                    f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
+                    "add a --hostname, a more specific --path or a --header so requests reach it",
+                )
+            )
+        elif item.winner == route.ref:
+            findings.append(
+                PreflightFinding(
+                    "shadowing",
+                    WARNING,
+                    f"HTTPRoute {route.ref} would shadow {item.loser} on {item.gateway}: "
+                    f"{item.detail}",
+                    f"make sure {item.loser} is meant to stop getting that traffic",
+                )
+            )
     return findings
 
 
-def _route_ref(summary: Any) -> ObjectRef | None:
-    if summary is None:
-        return None
-    if isinstance(summary, ObjectRef):
-        return summary
-    ref = getattr(summary, "ref", None)
-    if isinstance(ref, ObjectRef):
-        return ref
-    return ObjectRef(str(getattr(summary, "namespace", "")), str(getattr(summary, "name", "")))
+def _age_rank(route: Any) -> tuple[int, str, str, str]:
+    # Gateway API's tie-break: oldest first; a route not created yet is the newest of all.
+    created = str(route.created or "")
+    return (0 if created else 1, created, route.ref.namespace, route.ref.name)
 
 
 # --- 5. existing route ---------------------------------------------------------------------------

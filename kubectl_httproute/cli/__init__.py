@@ -39,8 +39,11 @@ class InferrouteGroup(click.Group):
     """Maps our errors to one line and an exit code; a traceback only with -v."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .interrupts import handling_interrupts
+
         try:
-            return super().invoke(ctx)
+            with handling_interrupts():
+                return super().invoke(ctx)
         except InferrouteError as error:
             if _verbosity(ctx) > 0:
                 traceback.print_exc()

@@ -171,6 +171,14 @@ class Journal:
     "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
 )
 @click.option(
+    "--force", is_flag=True, help="Apply even when no Gateway listener seems to admit the route."
+)
+@click.option(
+    "--create-reference-grant",
+    is_flag=True,
+    help="Create the ReferenceGrant a pool in another namespace needs (asked when interactive).",
+)
+@click.option(
     "--wait/--no-wait",
     default=True,
     show_default=True,
@@ -217,6 +225,8 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
         timeout=params["timeout"],
         record_path=params["record_path"],
         no_record=params["no_record"],
+        force=params["force"],
+        create_reference_grant=params["create_reference_grant"],
     )
     if options.dry_run == "client":
         ctx.exit(run_client_dry_run(options, flags))
@@ -294,7 +304,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
             CRD_HINTS[POOL_GROUP_V1],
         )
 
-    gateway = _find_gateway(client, options, served.gateways)
+    gateway, gateway_obj = _find_gateway(client, options, served.gateways)
     pools = _find_pools(client, options, served.pools)
     if human:
         heading("Found")
@@ -311,11 +321,6 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         notes.append(
             f"Leaves out rules[].timeouts: GKE's controller (class {gateway.class_name}) rejects "
             "them; set the timeout with a GCPBackendPolicy instead."
-        )
-    elif gke:
-        warn(
-            f"GKE gateway class {gateway.class_name} rejects rules[].timeouts (UnsupportedValue); "
-            "drop --route-timeout/--backend-timeout and use a GCPBackendPolicy"
         )
     weights = {p.ref: p.weight for p in options.pools}
     backends = tuple(
@@ -344,6 +349,26 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         heading("What it does")
         for line in explain_route(spec, gateway, notes):
             say(f"  - {line}")
+
+    # Preflight: what will happen, with the fix, before anything changes.
+    from .preflight_steps import (
+        apply_grants,
+        decide_grants,
+        print_findings,
+        run_preflight,
+        stop_if_blocked,
+        undo_grants,
+    )
+
+    preflight = run_preflight(
+        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
+    )
+    print_findings(preflight.findings, human)
+    journal.add("preflight", f"{len(preflight.findings)} finding(s)")
+    stop_if_blocked(preflight.findings)
+    grants = preflight.grants if decide_grants(options, preflight.grants, human) else []
+    if grants and preflight.grant_api is not None:
+        apply_grants(client, preflight.grant_api, grants, dry_run=True)
 
     # Server-side dry-run: schema, CEL and admission, nothing stored.
     dry = client.apply(
@@ -390,13 +415,31 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
             raise NotApproved("not applied: you did not approve", "nothing was changed")
     journal.add("approval", "approved with --yes" if options.yes else "approved at the prompt")
 
-    applied = client.apply(
-        HTTPROUTES,
-        manifest,
-        field_manager=FIELD_MANAGER,
-        dry_run=False,
-        force=options.force_conflicts,
-    )
+    from .interrupts import deferred_interrupts
+
+    # The grants and the route land together or not at all; Ctrl-C waits for the end of this.
+    with deferred_interrupts():
+        created = []
+        if grants and preflight.grant_api is not None:
+            created = apply_grants(client, preflight.grant_api, grants, dry_run=False)
+            journal.add("apply", "ReferenceGrant " + ", ".join(map(str, created)) + " created")
+        try:
+            applied = client.apply(
+                HTTPROUTES,
+                manifest,
+                field_manager=FIELD_MANAGER,
+                dry_run=False,
+                force=options.force_conflicts,
+            )
+        except InferrouteError as error:
+            if created and preflight.grant_api is not None:
+                left = undo_grants(client, preflight.grant_api, created)
+                error.message += (
+                    "; the ReferenceGrant created for it was removed"
+                    if not left
+                    else f"; ReferenceGrant {', '.join(left)} was created and is left"
+                )
+            raise
     generation = (applied.get("metadata") or {}).get("generation")
     what = "configured" if existing else "created"
     if existing and existing.get("spec") == applied.get("spec"):
@@ -497,20 +540,26 @@ def _print_object(obj: dict[str, Any], output: str | None) -> None:
 # --- discovery and choice -----------------------------------------------------------------------
 
 
-def _find_gateway(client: KubeClient, options: ExposeOptions, api: ResourceApi) -> GatewayInfo:
+def _find_gateway(
+    client: KubeClient, options: ExposeOptions, api: ResourceApi
+) -> tuple[GatewayInfo, dict[str, Any]]:
+    """The Gateway's summary, and the object itself (preflight reads its listeners)."""
     if options.gateway is not None:
         obj = client.get(api, options.gateway.namespace, options.gateway.name)
         if obj is None:
             existing = [summarize_gateway(o).ref for o in client.list(api, None)]
             raise missing_named("Gateway", options.gateway, existing)
-        return summarize_gateway(obj)
-    found = [summarize_gateway(o) for o in client.list(api, options.namespace)]
+        return summarize_gateway(obj), obj
+    objs = client.list(api, options.namespace)
     scope = f'namespace "{options.namespace}"'
-    if not found:
-        found = [summarize_gateway(o) for o in client.list(api, None)]
+    if not objs:
+        objs = client.list(api, None)
         scope = "the cluster"
+    raw = {summarize_gateway(o).ref: o for o in objs}
+    found = [summarize_gateway(o) for o in objs]
     choice = choose(found, kind="Gateway", namespace=options.namespace, flag="--gateway")
-    return _settle_choice(choice, "Gateway", "--gateway", scope)
+    picked = _settle_choice(choice, "Gateway", "--gateway", scope)
+    return picked, raw[picked.ref]
 
 
 def _find_pools(

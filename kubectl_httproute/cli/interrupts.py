@@ -1,0 +1,67 @@
+"""Ctrl-C: the first one stops the run at the next safe point, a second one exits at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+INTERRUPTED = 130
+
+
+class _State:
+    pressed = 0
+    deferring = 0
+    pending = False
+
+
+_state = _State()
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    _state.pressed += 1
+    if _state.pressed > 1:
+        # A second Ctrl-C: the user means it. Nothing half-done is possible here, because the
+        # writes that belong together run inside deferred_interrupts and are each one request.
+        sys.stderr.write("\ninterrupted again: exiting now\n")
+        sys.stderr.flush()
+        os._exit(INTERRUPTED)
+    if _state.deferring:
+        _state.pending = True
+        sys.stderr.write("\ninterrupt: finishing the apply in progress, then stopping\n")
+        sys.stderr.flush()
+        return
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def handling_interrupts() -> Iterator[None]:
+    """Install the handler for one command run (main thread only), and restore the old one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: Any = signal.getsignal(signal.SIGINT)
+    _state.pressed, _state.deferring, _state.pending = 0, 0, False
+    signal.signal(signal.SIGINT, _handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """A first Ctrl-C inside waits for the block to finish, then stops the run."""
+    _state.deferring += 1
+    try:
+        yield
+    finally:
+        _state.deferring -= 1
+    if not _state.deferring and _state.pending:
+        _state.pending = False
+        raise KeyboardInterrupt
