@@ -76,7 +76,11 @@ def test_approving_at_the_prompt_applies(cluster: Any, kubeconfig: Path) -> None
     code, out = run_in_terminal(
         [*python_plugin(), "expose", "qwen-pool", "--gateway", "inference-gateway"],
         plugin_env(kubeconfig),
-        [("May I proceed with deployment? [y/N]", "y"), ("Write the deployment record", "n")],
+        [
+            ("May I proceed with deployment? [y/N]", "y"),
+            ("Write the deployment record", "n"),
+            ("Send a test request", "n"),  # the probe status offers after a Ready expose
+        ],
     )
     assert code == 0, out
     assert "Does this HTTPRoute configuration look correct?" in out
@@ -107,7 +111,7 @@ def test_a_terminal_gets_a_numbered_menu_when_there_are_several(
     code, out = run_in_terminal(
         [*python_plugin(), "expose", "--gateway", "inference-gateway", "--no-record"],
         plugin_env(kubeconfig),
-        [("Which InferencePool?", "1"), ("May I proceed", "y")],
+        [("Which InferencePool?", "1"), ("May I proceed", "y"), ("Send a test request", "n")],
     )
     assert code == 0, out
     assert "1) InferencePool llm/llama-pool" in out
@@ -120,7 +124,7 @@ def test_the_record_question_defaults_to_yes(cluster: Any, kubeconfig: Path) -> 
     code, out = run_in_terminal(
         [*python_plugin(), "expose", "qwen-pool", "--gateway", "inference-gateway"],
         plugin_env(kubeconfig),
-        [("May I proceed", "y"), ("Write the deployment record", "")],
+        [("May I proceed", "y"), ("Write the deployment record", ""), ("Send a test request", "n")],
     )
     assert code == 0, out
     assert len(list(Path.cwd().glob("qwen-pool-*.inferroute.md"))) == 1
