@@ -183,6 +183,7 @@ def run_installed(bindir: Path, *args: str, env: dict[str, str] | None = None) -
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 def test_the_built_manifest_carries_the_archive_sha256_and_uri(built_archive: Path) -> None:
     manifest_path = built_archive.parent / "inferroute.yaml"
     manifest = yaml.safe_load(manifest_path.read_text())
@@ -197,6 +198,7 @@ def test_the_built_manifest_carries_the_archive_sha256_and_uri(built_archive: Pa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 def test_the_archive_holds_the_bin_and_the_license(built_archive: Path) -> None:
     with tarfile.open(built_archive) as tar:
         members = {m.name: m for m in tar.getmembers()}
@@ -208,6 +210,7 @@ def test_the_archive_holds_the_bin_and_the_license(built_archive: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 def test_the_installed_archive_runs_without_python_packages(krew_install: Path) -> None:
     version = run_installed(krew_install, "kubectl-inferroute", "--version")
 
@@ -234,6 +237,7 @@ def test_the_installed_archive_runs_without_python_packages(krew_install: Path) 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 @pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
 def test_kubectl_finds_and_runs_the_installed_plugin(krew_install: Path) -> None:
     help_run = run_installed(krew_install, "kubectl", "inferroute", "--help")
@@ -248,6 +252,7 @@ def test_kubectl_finds_and_runs_the_installed_plugin(krew_install: Path) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 @pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
 def test_kubectl_completes_the_plugin_through_the_written_completer(krew_install: Path) -> None:
     script = run_installed(krew_install, "kubectl-inferroute", "completion", "kubectl")
@@ -262,6 +267,7 @@ def test_kubectl_completes_the_plugin_through_the_written_completer(krew_install
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 def test_the_bundle_talks_to_a_cluster(krew_install: Path, kubeconfig: Path) -> None:
     """The lazily imported Kubernetes client is in the bundle, too."""
     done = run_installed(
@@ -285,6 +291,7 @@ def test_the_bundle_talks_to_a_cluster(krew_install: Path, kubeconfig: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
 def test_pip_installs_the_checkout_into_a_clean_venv(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
