@@ -448,7 +448,7 @@ def diagnose_route(
     for gateway in gateways:
         view = inv.gateways.get(gateway)
         class_name = view.class_name if view is not None else ""
-        verdict = route_verdict(dict(route.verdict_input), gateway, class_name or None)
+        verdict = route_verdict(route.verdict_input(), gateway, class_name or None)
         judgements.append(GatewayJudgement(gateway, class_name, verdict))
         states.append(verdict.state)
         if verdict.state == NO_CONTROLLER:

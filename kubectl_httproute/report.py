@@ -140,3 +140,32 @@ def build_report(
         ],
         "probe": probe,
     }
+
+
+def render_report_json(report: dict[str, Any]) -> str:
+    """The report as JSON: the envelope indented, each route on one line.
+
+    Identical data to `json.dumps(report, indent=2)`; one line per route keeps it readable and
+    lets the C encoder do the work, which matters at ten thousand routes.
+    """
+    import json
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = ["{"]
+    keys = list(report)
+    for index, key in enumerate(keys):
+        comma = "," if index < len(keys) - 1 else ""
+        value = report[key]
+        if key in ("routes", "unreadable") and isinstance(value, list) and value:
+            lines.append(f"  {dump(key)}: [")
+            lines.extend(
+                f"    {dump(item)}{',' if i < len(value) - 1 else ''}"
+                for i, item in enumerate(value)
+            )
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {dump(key)}: {dump(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -398,3 +398,20 @@ def test_expose_with_yes_and_no_terminal_does_not_ask_to_probe(
     )
     assert result.exit_code == 0, result.output
     assert "Send a test request" not in result.output
+
+
+def test_report_json_has_one_route_per_line_and_the_same_data() -> None:
+    from kubectl_httproute.report import render_report_json
+
+    data = {
+        "apiVersion": "inferroute/v1",
+        "kind": "StatusReport",
+        "namespace": None,
+        "routes": [{"name": "a", "findings": []}, {"name": "b", "hostnames": ["é.example"]}],
+        "unreadable": [],
+        "probe": None,
+    }
+    text = render_report_json(data)
+    assert json.loads(text) == data
+    assert '    {"name": "a", "findings": []},\n' in text
+    assert '  "unreadable": [],\n' in text

@@ -180,12 +180,14 @@ def build_view(
         diagnoses = diagnose_all(inv)
     report = build_report(diagnoses, inv, probe.to_dict() if probe is not None else None)
     code = _exit_code(diagnoses, inv, probe)
-    key = json.dumps(report, sort_keys=True)
+    # Only --watch compares renderings; a one-off run does not pay for the key.
+    key = json.dumps(report, sort_keys=True) if options.watch else ""
     notes = tuple(render_unreadable(inv.unreadable).splitlines()) if inv.unreadable else ()
     if options.output in ("json", "yaml"):
-        from ..manifest import render_json, render_yaml
+        from ..manifest import render_yaml
+        from ..report import render_report_json
 
-        text = render_json(report) if options.output == "json" else render_yaml(report)
+        text = render_report_json(report) if options.output == "json" else render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
         from ..probe import render_probe
