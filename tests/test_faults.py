@@ -340,3 +340,78 @@ def test_a_record_path_that_cannot_be_written_still_reports_and_prints_the_recor
     assert "the record follows instead" in result.output
     assert "# " in result.output.split("the record follows instead")[1]
     assert cluster.get(ROUTES, "httproutes", "llm", "qwen-pool") is not None
+
+
+# --- Ctrl-C --------------------------------------------------------------------------------------
+
+
+def _start_expose(kubeconfig: Path, *extra: str) -> subprocess.Popen[str]:
+    import sys
+
+    env = {**os.environ, "KUBECONFIG": str(kubeconfig), "PYTHONUNBUFFERED": "1"}
+    args = [a for a in RUN if a not in ("--request-timeout", "0.5s")]
+    return subprocess.Popen(
+        [sys.executable, "-m", "kubectl_httproute", *args, "--request-timeout", "10s", *extra],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_for(fault: Any, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while fault.seen < 1:
+        assert time.monotonic() < deadline, "the request never arrived"
+        time.sleep(0.02)
+    time.sleep(0.1)
+
+
+def test_ctrl_c_before_the_apply_changes_nothing(cluster: Any, kubeconfig: Path) -> None:
+    import signal
+
+    before = cluster.snapshot()
+    fault = cluster.inject_fault(method="GET", path_contains="/gateways/", delay=3.0)
+    proc = _start_expose(kubeconfig)
+    _wait_for(fault)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    TALLY["tried"] += 1
+    assert proc.returncode == 130, out
+    assert "interrupted: nothing more was changed" in out and "Traceback" not in out
+    time.sleep(3.0)
+    assert cluster.snapshot() == before
+
+
+def test_ctrl_c_during_the_apply_lets_it_finish_whole(cluster: Any, kubeconfig: Path) -> None:
+    import signal
+
+    fault = cluster.inject_fault(method="PATCH", path_contains="/httproutes/", nth=2, delay=1.5)
+    proc = _start_expose(kubeconfig)
+    _wait_for(fault)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    TALLY["tried"] += 1
+    assert proc.returncode == 130, out
+    assert "finishing the apply in progress" in out and "Traceback" not in out
+    stored = cluster.get(ROUTES, "httproutes", "llm", "qwen-pool")
+    assert stored is not None and stored["spec"]["rules"][0]["backendRefs"][0]["name"] == (
+        "qwen-pool"
+    )
+
+
+def test_a_second_ctrl_c_exits_at_once(cluster: Any, kubeconfig: Path) -> None:
+    import signal
+
+    fault = cluster.inject_fault(method="PATCH", path_contains="/httproutes/", nth=2, delay=5.0)
+    proc = _start_expose(kubeconfig)
+    _wait_for(fault)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    assert time.monotonic() - started < 2.0
+    assert proc.returncode == 130, out
+    assert "interrupted again: exiting now" in out
