@@ -38,6 +38,7 @@ from ..model import (
     PoolBackend,
     ResourceApi,
     RouteSpec,
+    ServedApis,
 )
 from ..options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
 from .common import (
@@ -56,6 +57,7 @@ from .completion import complete_gateways, complete_pools
 if TYPE_CHECKING:
     from ..kube import KubeClient
     from ..verify import Verdict
+    from .preflight_steps import PreflightResult
 
 APPROVAL_QUESTION = "Does this HTTPRoute configuration look correct? May I proceed with deployment?"
 
@@ -278,34 +280,96 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
 
 
 def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
-    """Discover → build → dry-run → approve → apply → verify → record; returns the exit code."""
-    from ..manifest import for_display, render_yaml
-
+    """Discover → build → preflight → dry-run → approve → apply → verify → record."""
     human = options.output is None
     journal = Journal()
     client = open_cluster(flags, on_warning=warn)
-    selection = client.selection
-    options = options.complete(options.namespace or selection.namespace)
-    served = client.served_apis()
-    if served.httproutes is None or served.gateways is None:
-        from ..kube import CRD_HINTS
+    options = options.complete(options.namespace or client.selection.namespace)
+    served = _require_apis(client.served_apis())
+    assert served.gateways is not None
+    gateway, gateway_obj = _find_gateway(client, options, served.gateways)
+    pools = _find_pools(client, options, served.pools)
+    _show_found(gateway, pools, journal, human)
 
+    spec, notes = _plan_route(options, gateway, pools)
+    manifest = _build_manifest(spec)
+    route_ref = ObjectRef(spec.namespace, spec.name)
+    existing = client.get(HTTPROUTES, spec.namespace, spec.name)
+    if human:
+        _show_plan(spec, manifest, gateway, notes, existing)
+
+    from .preflight_steps import run_preflight
+
+    preflight = run_preflight(
+        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
+    )
+    grants = _settle_preflight(client, options, preflight, journal, human)
+    dry, dry_warnings = _server_dry_run(client, manifest, options, journal, human)
+    if options.dry_run == "server":
+        if not human:
+            _print_object(_for_display(dry), options.output)
+        return EXIT_OK
+
+    _ask_approval(options, journal, human)
+    applied = _apply(client, manifest, options, grants, preflight.grant_api, journal)
+    _show_applied(route_ref, existing, applied, journal, human)
+
+    verdict = None
+    tables = ""
+    final = applied
+    if options.wait:
+        final, verdict, tables = _verify(client, route_ref, gateway, pools, options, journal)
+        if human:
+            say()
+            say(tables.rstrip("\n"))
+    else:
+        journal.add("verify", "skipped (--no-wait)")
+    if not human:
+        _print_object(_for_display(final), options.output)
+
+    _write_record(
+        options,
+        client.selection,
+        route_ref,
+        gateway,
+        spec,
+        manifest,
+        dry_warnings,
+        tables,
+        verdict,
+        journal,
+        human,
+    )
+    if verdict is not None and not verdict.healthy:
+        return EXIT_UNHEALTHY
+    if human and verdict is not None and verdict.state == "Ready":
+        _offer_probe(client, route_ref)
+    return EXIT_OK
+
+
+# --- the steps of run_expose ---------------------------------------------------------------------
+
+
+def _require_apis(served: ServedApis) -> ServedApis:
+    """Gateway API and an InferencePool API must be served; say which CRDs to install if not."""
+    from ..kube import CRD_HINTS
+
+    if served.httproutes is None or served.gateways is None:
         raise NotFound(
             "the cluster does not serve Gateway API (gateway.networking.k8s.io/v1 gateways and "
             "httproutes)",
             CRD_HINTS["gateway.networking.k8s.io"],
         )
     if not served.pools:
-        from ..kube import CRD_HINTS
-
         raise NotFound(
             "the cluster serves no InferencePool API (inference.networking.k8s.io/v1 or "
             "inference.networking.x-k8s.io/v1alpha2)",
             CRD_HINTS[POOL_GROUP_V1],
         )
+    return served
 
-    gateway, gateway_obj = _find_gateway(client, options, served.gateways)
-    pools = _find_pools(client, options, served.pools)
+
+def _show_found(gateway: GatewayInfo, pools: list[PoolInfo], journal: Journal, human: bool) -> None:
     if human:
         heading("Found")
         say(f"  {gateway.describe()}")
@@ -315,6 +379,11 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         "discovery", f"Gateway {gateway.ref}; pools " + ", ".join(str(p.ref) for p in pools)
     )
 
+
+def _plan_route(
+    options: ExposeOptions, gateway: GatewayInfo, pools: list[PoolInfo]
+) -> tuple[RouteSpec, list[str]]:
+    """The route spec from the flags and what discovery found, and notes for the explanation."""
     gke = is_gke_class(gateway.class_name)
     notes = []
     if gke and not options.timeouts_given:
@@ -329,48 +398,63 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
             namespace=pool.ref.namespace,
             group=pool.api.group,
             port=options.port or pool.port,
-            weight=weights.get(pool.ref) if weights.get(pool.ref) is not None else 1,  # type: ignore[arg-type]
+            weight=_weight_or_one(weights.get(pool.ref)),
         )
         for pool in pools
     )
-    spec = _route_spec(options, gateway.ref, backends, gke=gke)
-    manifest = _build_manifest(spec)
-    route_ref = ObjectRef(spec.namespace, spec.name)
+    return _route_spec(options, gateway.ref, backends, gke=gke), notes
 
-    existing = client.get(HTTPROUTES, spec.namespace, spec.name)
-    if human:
-        from ..explain import explain_route
 
-        say()
-        action = "update" if existing else "create"
-        heading(f"HTTPRoute {route_ref} to {action}")
-        say(render_yaml(manifest).rstrip("\n"))
-        say()
-        heading("What it does")
-        for line in explain_route(spec, gateway, notes):
-            say(f"  - {line}")
+def _weight_or_one(weight: int | None) -> int:
+    return 1 if weight is None else weight
 
-    # Preflight: what will happen, with the fix, before anything changes.
-    from .preflight_steps import (
-        apply_grants,
-        decide_grants,
-        print_findings,
-        run_preflight,
-        stop_if_blocked,
-        undo_grants,
-    )
 
-    preflight = run_preflight(
-        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
-    )
+def _show_plan(
+    spec: RouteSpec,
+    manifest: dict[str, Any],
+    gateway: GatewayInfo,
+    notes: list[str],
+    existing: dict[str, Any] | None,
+) -> None:
+    from ..explain import explain_route
+    from ..manifest import render_yaml
+
+    say()
+    heading(f"HTTPRoute {spec.namespace}/{spec.name} to {'update' if existing else 'create'}")
+    say(render_yaml(manifest).rstrip("\n"))
+    say()
+    heading("What it does")
+    for line in explain_route(spec, gateway, notes):
+        say(f"  - {line}")
+
+
+def _settle_preflight(
+    client: KubeClient,
+    options: ExposeOptions,
+    preflight: PreflightResult,
+    journal: Journal,
+    human: bool,
+) -> list[dict[str, Any]]:
+    """Print the findings, stop on a blocking one, and decide which ReferenceGrants to create."""
+    from .preflight_steps import apply_grants, decide_grants, print_findings, stop_if_blocked
+
     print_findings(preflight.findings, human)
     journal.add("preflight", f"{len(preflight.findings)} finding(s)")
     stop_if_blocked(preflight.findings)
     grants = preflight.grants if decide_grants(options, preflight.grants, human) else []
     if grants and preflight.grant_api is not None:
         apply_grants(client, preflight.grant_api, grants, dry_run=True)
+    return grants
 
-    # Server-side dry-run: schema, CEL and admission, nothing stored.
+
+def _server_dry_run(
+    client: KubeClient,
+    manifest: dict[str, Any],
+    options: ExposeOptions,
+    journal: Journal,
+    human: bool,
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Schema, CEL and admission on the server; nothing is stored."""
     dry = client.apply(
         HTTPROUTES,
         manifest,
@@ -392,39 +476,49 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         say("  ResolvedRefs conditions, after apply, say that.")
         for text in dry_warnings:
             say(f"  warning: {text}")
-    if options.dry_run == "server":
-        if not human:
-            _print_object(for_display(dry), options.output)
-        return EXIT_OK
+    return dry, dry_warnings
 
-    # Approval: nothing changes without it.
-    if not options.yes:
-        if not stdin_is_tty():
-            journal.add("approval", "refused: no terminal to ask and no --yes")
-            raise NotApproved(
-                "not applied: there is no terminal to ask for approval",
-                "review the route with --dry-run=server, then run again with --yes to apply",
-            )
+
+def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None:
+    """Nothing changes without approval: --yes, or "y" at the prompt on a terminal."""
+    if options.yes:
+        journal.add("approval", "approved with --yes")
+        return
+    if not stdin_is_tty():
+        raise NotApproved(
+            "not applied: there is no terminal to ask for approval",
+            "review the route with --dry-run=server, then run again with --yes to apply",
+        )
+    say()
+    try:
+        approved = click.confirm(APPROVAL_QUESTION, default=False, err=not human)
+    except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
+        approved = False
         say()
-        try:
-            approved = click.confirm(APPROVAL_QUESTION, default=False, err=not human)
-        except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
-            approved = False
-            say()
-        if not approved:
-            raise NotApproved("not applied: you did not approve", "nothing was changed")
-    journal.add("approval", "approved with --yes" if options.yes else "approved at the prompt")
+    if not approved:
+        raise NotApproved("not applied: you did not approve", "nothing was changed")
+    journal.add("approval", "approved at the prompt")
 
+
+def _apply(
+    client: KubeClient,
+    manifest: dict[str, Any],
+    options: ExposeOptions,
+    grants: list[dict[str, Any]],
+    grant_api: ResourceApi | None,
+    journal: Journal,
+) -> dict[str, Any]:
+    """Apply the grants and the route together; Ctrl-C waits for the end of this."""
     from .interrupts import deferred_interrupts
+    from .preflight_steps import apply_grants, undo_grants
 
-    # The grants and the route land together or not at all; Ctrl-C waits for the end of this.
     with deferred_interrupts():
         created = []
-        if grants and preflight.grant_api is not None:
-            created = apply_grants(client, preflight.grant_api, grants, dry_run=False)
+        if grants and grant_api is not None:
+            created = apply_grants(client, grant_api, grants, dry_run=False)
             journal.add("apply", "ReferenceGrant " + ", ".join(map(str, created)) + " created")
         try:
-            applied = client.apply(
+            return client.apply(
                 HTTPROUTES,
                 manifest,
                 field_manager=FIELD_MANAGER,
@@ -432,62 +526,58 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
                 force=options.force_conflicts,
             )
         except InferrouteError as error:
-            if created and preflight.grant_api is not None:
-                left = undo_grants(client, preflight.grant_api, created)
+            if created and grant_api is not None:
+                left = undo_grants(client, grant_api, created)
                 error.message += (
                     "; the ReferenceGrant created for it was removed"
                     if not left
                     else f"; ReferenceGrant {', '.join(left)} was created and is left"
                 )
             raise
+
+
+def _show_applied(
+    route: ObjectRef,
+    existing: dict[str, Any] | None,
+    applied: dict[str, Any],
+    journal: Journal,
+    human: bool,
+) -> None:
     generation = (applied.get("metadata") or {}).get("generation")
     what = "configured" if existing else "created"
     if existing and existing.get("spec") == applied.get("spec"):
         what = "unchanged"
-    journal.add("apply", f"HTTPRoute {route_ref} {what} (generation {generation})")
+    journal.add("apply", f"HTTPRoute {route} {what} (generation {generation})")
     if human:
         say()
-        say(f"httproute.gateway.networking.k8s.io/{spec.name} {what} (server-side apply)")
+        say(f"httproute.gateway.networking.k8s.io/{route.name} {what} (server-side apply)")
 
-    verdict = None
-    tables = ""
-    final = applied
-    if options.wait:
-        final, settled = _wait_for_verdict(client, route_ref, gateway.ref, options.wait_timeout_ms)
-        from ..verify import route_verdict
 
-        verdict = route_verdict(final, gateway.ref, gateway.class_name)
-        tables = _verification_tables(client, final, gateway, pools, served.pools)
-        if human:
-            say()
-            say(tables.rstrip("\n"))
-        if not settled:
-            journal.add("verify", "no controller verdict before the deadline")
-        else:
-            journal.add("verify", f"{verdict.state}: {verdict.summary}")
+def _verify(
+    client: KubeClient,
+    route: ObjectRef,
+    gateway: GatewayInfo,
+    pools: list[PoolInfo],
+    options: ExposeOptions,
+    journal: Journal,
+) -> tuple[dict[str, Any], Verdict, str]:
+    """Wait for the controller's verdict on this generation; render the three tables."""
+    from ..verify import route_verdict
+
+    final, settled = _wait_for_verdict(client, route, gateway.ref, options.wait_timeout_ms)
+    verdict = route_verdict(final, gateway.ref, gateway.class_name)
+    tables = _verification_tables(client, final, gateway, pools)
+    if settled:
+        journal.add("verify", f"{verdict.state}: {verdict.summary}")
     else:
-        journal.add("verify", "skipped (--no-wait)")
-    if not human:
-        _print_object(for_display(final), options.output)
+        journal.add("verify", "no controller verdict before the deadline")
+    return final, verdict, tables
 
-    _write_record(
-        options,
-        selection,
-        route_ref,
-        gateway,
-        spec,
-        manifest,
-        dry_warnings,
-        tables,
-        verdict,
-        journal,
-        human,
-    )
-    if verdict is not None and not verdict.healthy:
-        return EXIT_UNHEALTHY
-    if human and verdict is not None and verdict.state == "Ready":
-        _offer_probe(client, route_ref)
-    return EXIT_OK
+
+def _for_display(obj: dict[str, Any]) -> dict[str, Any]:
+    from ..manifest import for_display
+
+    return for_display(obj)
 
 
 def _offer_probe(client: KubeClient, route: ObjectRef) -> None:
@@ -676,7 +766,6 @@ def _verification_tables(
     route: dict[str, Any],
     gateway: GatewayInfo,
     pools: list[PoolInfo],
-    served_pools: tuple[ResourceApi, ...],
 ) -> str:
     from ..printers import (
         render_gateway,
