@@ -1,0 +1,30 @@
+"""The README's examples are what the plugin really prints."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kubectl_httproute.cli import root
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def quick_start() -> tuple[list[str], str]:
+    text = README.read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"kubectl-inferroute (expose [^\n`]+)", section)
+    shown = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert command and shown, "the quick start lost its command or its YAML"
+    return shlex.split(command.group(1)), shown.group(1)
+
+
+def test_the_quick_start_prints_the_yaml_the_readme_shows() -> None:
+    args, shown = quick_start()
+    assert "--dry-run=client" in args
+    result = CliRunner().invoke(root, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == shown
