@@ -19,11 +19,14 @@ test:
 	$(PYTHON) -m pytest
 
 # README's command reference, generated from --help (tests/test_docs.py fails when it drifts).
+# ... and the pre-rendered --help/--version texts `__main__` serves without click (test_startup.py).
 docs:
 	$(PYTHON) scripts/gen_docs.py --write
+	$(PYTHON) scripts/gen_help.py --write
 
 docs-check:
 	$(PYTHON) scripts/gen_docs.py --check
+	$(PYTHON) scripts/gen_help.py --check
 
 # The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip.
 dist:

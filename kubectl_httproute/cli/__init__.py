@@ -13,6 +13,7 @@ from .common import fail_line, global_flags, kube_flags
 
 PROG_NAME = "kubectl inferroute"
 INTERRUPTED = 130
+HELP_WIDTH = 100
 
 ROOT_HELP = """Connect a Gateway to LLM model servers (InferencePools) with a verified HTTPRoute.
 
@@ -72,7 +73,13 @@ def _verbosity(ctx: click.Context) -> int:
 @click.group(
     cls=InferrouteGroup,
     help=ROOT_HELP,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    # A fixed width: help reads the same in every terminal, so it can be pre-rendered
+    # (`_prerendered.py`, served by `__main__` without importing click).
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "terminal_width": HELP_WIDTH,
+        "max_content_width": HELP_WIDTH,
+    },
 )
 @click.version_option(
     __version__, "--version", prog_name="kubectl-inferroute", message="%(prog)s %(version)s"

@@ -1,0 +1,174 @@
+"""Start-up: help and version come pre-rendered, exactly as click prints them, importing nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kubectl_httproute import _prerendered
+from kubectl_httproute.__main__ import prerendered
+from kubectl_httproute.cli import PROG_NAME, root
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import gen_help  # noqa: E402
+
+PATHS = [list(path) for path in gen_help.command_paths(root)]
+HELP_ARGS = [[*path, flag] for path in PATHS for flag in ("-h", "--help")]
+FAST_ARGS = [["--version"], *HELP_ARGS]
+# What no help, version or completion of subcommands and flags needs.
+HEAVY = ("kubernetes", "yaml", "tabulate", "urllib3", "requests", "pydantic", "dateutil")
+
+RUN_MAIN = (
+    "from kubectl_httproute.__main__ import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+)
+RUN_CLICK = "from kubectl_httproute.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass"
+REPORT_MODULES = """
+import json, sys
+{body}
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def run_python(body: str, *args: str, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """Run `body` in a fresh interpreter; its stdout and the modules it had loaded at the end."""
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT_MODULES.format(body=body), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=True,
+    )
+    modules = json.loads(done.stderr.rsplit("\nMODULES ", 1)[1])
+    return done.stdout, set(modules)
+
+
+def click_prints(args: list[str]) -> str:
+    result = CliRunner().invoke(root, args, prog_name=PROG_NAME)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.split(".")[0] in HEAVY}
+
+
+def test_every_command_has_a_prerendered_help() -> None:
+    assert set(_prerendered.HELP) == {" ".join(path) for path in PATHS}
+    assert {"", "expose", "status", "completion"} <= set(_prerendered.HELP)
+
+
+@pytest.mark.parametrize("args", FAST_ARGS, ids=" ".join)
+def test_prerendered_text_is_exactly_what_click_prints(args: list[str]) -> None:
+    assert prerendered(args) == click_prints(args)
+
+
+def test_prerendered_module_is_up_to_date_with_the_commands() -> None:
+    current = (ROOT / "kubectl_httproute" / "_prerendered.py").read_text()
+
+    assert gen_help.render_module() == current, "help changed without regenerating: make docs"
+
+
+def test_drift_check_fails_when_a_help_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    expose = root.commands["expose"]
+    monkeypatch.setattr(expose, "help", (expose.help or "") + "\nOne more sentence.")
+
+    assert gen_help.main(["--check"]) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-v", "--help"],
+        ["expose", "--gateway", "g", "--help"],
+        ["--help", "expose"],
+        ["nope", "-h"],
+        ["expose", "x", "-h"],
+        [],
+        ["--version", "-h"],
+        ["status"],
+    ],
+    ids=" ".join,
+)
+def test_anything_else_goes_through_click(args: list[str]) -> None:
+    assert prerendered(args) is None
+
+
+def test_completion_requests_are_never_answered_with_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_KUBECTL_INFERROUTE_COMPLETE", "bash_complete")
+
+    assert prerendered(["--help"]) is None
+
+
+def test_help_does_not_depend_on_the_terminal_width() -> None:
+    narrow = CliRunner().invoke(
+        root, ["expose", "--help"], prog_name=PROG_NAME, env={"COLUMNS": "40"}
+    )
+
+    assert narrow.stdout == _prerendered.HELP["expose"]
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("args", [["--help"], ["expose", "-h"], ["--version"]], ids=" ".join)
+def test_a_real_process_prints_the_same_bytes_as_click_and_imports_nothing(
+    args: list[str],
+) -> None:
+    fast, fast_modules = run_python(RUN_MAIN, *args)
+    slow, _ = run_python(RUN_CLICK, *args)
+
+    assert fast == slow
+    assert "click" not in fast_modules
+    assert not heavy(fast_modules)
+    assert not {m for m in fast_modules if m.startswith("kubectl_httproute.")} - {
+        "kubectl_httproute.__main__",
+        "kubectl_httproute._prerendered",
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["expose", "--gateway", "g", "--help"], ["status", "-n", "llm", "--help"]],
+    ids=" ".join,
+)
+def test_help_through_click_imports_no_client_yaml_or_tables(args: list[str]) -> None:
+    out, modules = run_python(RUN_MAIN, *args)
+
+    assert out.startswith(f"Usage: kubectl inferroute {args[0]}")
+    assert "click" in modules
+    assert not heavy(modules)
+
+
+@pytest.mark.parametrize(
+    "words", [["ex"], ["expose", "--gat"], ["status", "--"], ["completion", ""]], ids=" ".join
+)
+def test_completing_subcommands_and_flags_imports_no_client_yaml_or_tables(
+    words: list[str],
+) -> None:
+    out, modules = run_python(
+        "from kubectl_httproute.cli.completion import kubectl_complete_main\n"
+        "kubectl_complete_main()",
+        *words,
+    )
+
+    assert out.endswith(":4\n") and len(out.splitlines()) > 1
+    assert not heavy(modules)
+
+
+def test_help_option_names_are_the_same_for_every_command() -> None:
+    ctx = click.Context(root, help_option_names=["-h", "--help"])
+    for path in PATHS[1:]:
+        command = root.get_command(ctx, path[0])
+        assert command is not None
+        assert {"-h", "--help"} <= {
+            opt for param in command.get_params(ctx) for opt in param.opts
+        }
