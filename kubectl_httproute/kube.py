@@ -612,6 +612,11 @@ def _build_api_client(selection: KubeconfigSelection) -> Any:
             "check the certificate and key files or data it names",
         ) from None
     configuration.retries = False
+    if not configuration.verify_ssl:
+        # The user chose insecure-skip-tls-verify; kubectl does not nag about it either.
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     return ApiClient(configuration)
 
 

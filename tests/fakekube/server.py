@@ -178,10 +178,12 @@ class FakeCluster:
 
     def __init__(self, pool_groups: tuple[str, ...] = ("inference.networking.k8s.io",),
                  gateway_api: bool = True, git_version: str = "v1.33.0",
-                 aggregated_discovery: bool = True):
+                 aggregated_discovery: bool = True, tls: Any = None):
         self.pool_groups = tuple(pool_groups)
         # kube-apiserver ≥1.30 answers /apis with APIGroupDiscoveryList when the client asks.
         self.aggregated_discovery = aggregated_discovery
+        # A fakekube.tls.Pki: serve HTTPS, and take a client certificate's CN as the user.
+        self.tls = tls
         self.gateway_api = gateway_api
         self.git_version = git_version
         self.registry = build_registry(self.pool_groups, gateway_api)
@@ -209,8 +211,19 @@ class FakeCluster:
             pass
 
         Handler.cluster = cluster
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(self.tls.server_cert), str(self.tls.server_key))
+            context.load_verify_locations(str(self.tls.ca_cert))
+            context.verify_mode = ssl.CERT_OPTIONAL
+            # The handshake then happens in the handler's thread, not in the accept loop.
+            self._server.socket = context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
@@ -233,7 +246,8 @@ class FakeCluster:
     @property
     def url(self) -> str:
         assert self._server, "cluster not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     # ------------------------------------------------------------ test-facing helpers
     def rtype(self, api_version: str, kind_or_plural: str) -> ResourceType:
@@ -376,6 +390,12 @@ class FakeCluster:
         return list(groups.items())
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up or fails the TLS handshake is the test's point, not our error.
+        pass
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -496,6 +516,12 @@ class _Api:
             user = self.cluster.tokens.get(auth[len("Bearer "):].strip())
             if user:
                 return user
+        if self.cluster.tls is not None and self.handler is not None:
+            peer = self.handler.connection.getpeercert()  # type: ignore[attr-defined]
+            for rdn in (peer or {}).get("subject", ()):
+                for key, value in rdn:
+                    if key == "commonName":
+                        return str(value)
         return self.cluster.anonymous_user
 
     def reply(self, code: int, payload: Any) -> tuple[int, Any, dict[str, Any]]:
