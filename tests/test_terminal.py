@@ -164,7 +164,8 @@ def test_the_installed_command_applies_a_route(cluster: Any, kubeconfig: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert "Verdict: Ready" in result.stdout
-    assert "waiting for the gateway controller" in result.stderr or "Using" not in result.stderr
+    assert "httproute.gateway.networking.k8s.io/qwen-pool created" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_kubectl_runs_it_as_a_plugin(cluster: Any, kubeconfig: Path, tmp_path: Path) -> None:
