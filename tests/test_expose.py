@@ -612,3 +612,21 @@ def test_discovery_falls_back_to_group_lists_on_older_servers(tmp_path: Path) ->
         assert "/apis/inference.networking.x-k8s.io/v1alpha2" in paths
         ref = json.loads(result.output)["spec"]["rules"][0]["backendRefs"][0]
         assert ref["group"] == "inference.networking.k8s.io"
+
+
+def test_an_exec_plugin_token_is_sent(cluster: Any, tmp_path: Path) -> None:
+    plugin = tmp_path / "cred-plugin"
+    plugin.write_text(
+        "#!/bin/sh\n"
+        'echo \'{"apiVersion": "client.authentication.k8s.io/v1beta1", '
+        '"kind": "ExecCredential", "status": {"token": "admin-token"}}\'\n'
+    )
+    plugin.chmod(0o755)
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1",
+                     "command": str(plugin), "interactiveMode": "Never"}}
+    path = write_kubeconfig(tmp_path / "kc", cluster.url, user=user)
+    cluster.clear_requests()
+    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
+                 "inference-gateway", "--dry-run=server")
+    assert result.exit_code == 0, result.output
+    assert {r.user for r in cluster.requests} == {"admin"}
