@@ -459,11 +459,13 @@ class _Handler(BaseHTTPRequestHandler):
         req.status = code
         self.cluster._record(req)
         self.send_response(code)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-cache, private")
         self.send_header("Audit-Id", str(id(req)))
         for key, value in headers.items():
+            if key == "Content-Type":
+                continue
             for item in (value if isinstance(value, list) else [value]):
                 self.send_header(key, str(item))
         for contains, text in self.cluster.warnings:
@@ -553,7 +555,11 @@ class _Api:
         if path == "/apis":
             accept = self.req.headers.get("Accept", "")
             if self.cluster.aggregated_discovery and "as=APIGroupDiscoveryList" in accept:
-                return self.reply(200, self.aggregated_group_list())
+                code, payload, headers = self.reply(200, self.aggregated_group_list())
+                # client-go reads the list as aggregated only when the Content-Type says so.
+                headers["Content-Type"] = ("application/json;g=apidiscovery.k8s.io;v=v2;"
+                                           "as=APIGroupDiscoveryList")
+                return code, payload, headers
             return self.reply(200, self.group_list())
         if parts[:2] == ["api", "v1"]:
             group, version, rest = "", "v1", parts[2:]
