@@ -224,8 +224,8 @@ class KubeClient:
         attempt: int,
     ) -> tuple[Response | None, float | None]:
         import urllib3
-        from kubernetes.client.exceptions import ApiException
 
+        ApiException = _official().ApiException
         client = self._api_client
         auth_headers = dict(headers)
         client.update_params_for_auth(auth_headers, [], ["BearerToken"], url, method, payload)
@@ -561,19 +561,18 @@ def _root_cause(exc: BaseException) -> str:
 
 def _build_api_client(selection: KubeconfigSelection) -> Any:
     """The official client, configured from our merged kubeconfig, with exec failures surfaced."""
-    from kubernetes.client import ApiClient, Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import KubeConfigLoader
+    official = _official()
+    ApiClient, Configuration = _Transport, official.Configuration
+    ConfigException, KubeConfigLoader = official.ConfigException, official.KubeConfigLoader
 
-    class StrictLoader(KubeConfigLoader):  # type: ignore[misc]
+    class StrictLoader(KubeConfigLoader):  # type: ignore[misc,valid-type]
         """The client logs a failing exec plugin and sends the request anyway; we stop."""
 
         def _load_from_exec_plugin(self) -> bool | None:
             user: Any = self._user
             if not user or "exec" not in user:
                 return None
-            from kubernetes.config.exec_provider import ExecProvider
-
+            ExecProvider = official.ExecProvider
             exec_cfg = user["exec"]
             command = exec_cfg.safe_get("command") or "?"
             try:
@@ -622,3 +621,144 @@ def _build_api_client(selection: KubeconfigSelection) -> Any:
 
 def quote_name(name: str) -> str:
     return quote(name, safe="")
+
+
+# --- the official client, without the 0.4 s of its package __init__s ------------------------------
+
+_OFFICIAL: Any = None
+_LEAN_PACKAGES = ("kubernetes", "kubernetes.client", "kubernetes.config", "kubernetes.utils")
+
+
+def _official() -> Any:
+    """The parts of the official client we use: its kubeconfig loader, exec provider,
+    Configuration and REST client (urllib3 with the kubeconfig's TLS and proxy settings).
+
+    `import kubernetes` runs package __init__s that import every API class and model, pydantic
+    and dateutil (0.4-0.5 s); none of that is needed to load a kubeconfig and send requests.
+    The submodules are imported under placeholder packages that are removed again, so a later
+    `import kubernetes` anywhere in the process still gets the whole, real package. Any
+    surprise in a client version falls back to the plain import.
+    """
+    global _OFFICIAL
+    if _OFFICIAL is None:
+        import sys
+
+        try:
+            if "kubernetes" in sys.modules:
+                raise ImportError("already imported whole")
+            _OFFICIAL = _lean_import()
+        except Exception:
+            _OFFICIAL = _plain_import()
+    return _OFFICIAL
+
+
+def _lean_import() -> Any:
+    import importlib
+    import importlib.util
+    import os
+    import sys
+    import types
+
+    spec = importlib.util.find_spec("kubernetes")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise ImportError("kubernetes is not a package")
+    placeholders = {}
+    for name in _LEAN_PACKAGES:
+        module = types.ModuleType(name)
+        module.__path__ = [os.path.join(locations[0], *name.split(".")[1:])]
+        module.__package__ = name
+        placeholders[name] = module
+    before = set(sys.modules)
+    try:
+        sys.modules.update(placeholders)
+        configuration = importlib.import_module("kubernetes.client.configuration")
+        client = placeholders["kubernetes.client"]
+        client.Configuration = configuration.Configuration  # type: ignore[attr-defined]
+        # kube_config imports ApiClient by name, for helpers we never call.
+        client.ApiClient = _whole_api_client  # type: ignore[attr-defined]
+        loaded = types.SimpleNamespace(
+            Configuration=configuration.Configuration,
+            rest=importlib.import_module("kubernetes.client.rest"),
+            ApiException=importlib.import_module("kubernetes.client.exceptions").ApiException,
+            KubeConfigLoader=importlib.import_module(
+                "kubernetes.config.kube_config"
+            ).KubeConfigLoader,
+            ConfigException=importlib.import_module(
+                "kubernetes.config.config_exception"
+            ).ConfigException,
+            ExecProvider=importlib.import_module("kubernetes.config.exec_provider").ExecProvider,
+        )
+    except Exception:
+        for name in set(sys.modules) - before:  # leave nothing half-imported behind
+            if name.startswith("kubernetes"):
+                del sys.modules[name]
+        raise
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    return loaded
+
+
+def _plain_import() -> Any:
+    import types
+
+    from kubernetes.client import Configuration, rest
+    from kubernetes.client.exceptions import ApiException
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.exec_provider import ExecProvider
+    from kubernetes.config.kube_config import KubeConfigLoader
+
+    return types.SimpleNamespace(
+        Configuration=Configuration,
+        rest=rest,
+        ApiException=ApiException,
+        KubeConfigLoader=KubeConfigLoader,
+        ConfigException=ConfigException,
+        ExecProvider=ExecProvider,
+    )
+
+
+def _whole_api_client(*args: Any, **kwargs: Any) -> Any:
+    from kubernetes.client.api_client import ApiClient
+
+    return ApiClient(*args, **kwargs)
+
+
+class _Transport:
+    """What we use of the official ApiClient: its REST client (one urllib3 pool for the run) and
+    its Configuration's auth settings (bearer tokens, refreshed through exec plugins)."""
+
+    def __init__(self, configuration: Any) -> None:
+        self.configuration = configuration
+        self.rest_client = _official().rest.RESTClientObject(configuration)
+
+    def update_params_for_auth(
+        self,
+        headers: dict[str, str],
+        queries: Any,
+        auth_settings: list[str],
+        resource_path: str,
+        method: str,
+        body: Any,
+    ) -> None:
+        """ApiClient.update_params_for_auth for header and cookie settings (all kubeconfigs use)."""
+        settings = self.configuration.auth_settings()
+        for name in auth_settings:
+            setting = settings.get(name)
+            if not setting:
+                continue
+            if setting["in"] == "header" and setting.get("type") != "http-signature":
+                headers[setting["key"]] = setting["value"]
+            elif setting["in"] == "cookie":
+                cookie = f"{setting['key']}={setting['value']}"
+                old = headers.get("Cookie")
+                headers["Cookie"] = f"{old}; {cookie}" if old else cookie
+
+    def close(self) -> None:
+        close = getattr(self.rest_client, "close", None)
+        if close is not None:
+            close()
+        else:
+            self.rest_client.pool_manager.clear()
