@@ -1,0 +1,199 @@
+"""What each command sends to the API server, at two sizes: pages of 500 like kubectl, one
+request per kind per page (never per route), discovery once, one TCP connection per run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import write_kubeconfig
+from fakekube import FakeCluster
+from fakekube.objects import httproute, standard_cluster
+
+from kubectl_httproute.cli import root
+
+KUBECTL = shutil.which("kubectl")
+SIZES = [10, 1200]  # one page of routes; three pages
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def cluster_with_routes(routes: int, namespaces: int = 4) -> Iterator[FakeCluster]:
+    fake = FakeCluster()
+    # kubectl sends no bearer token over plain HTTP; the fake then treats it as the admin.
+    fake.anonymous_user = "admin"
+    with fake:
+        standard_cluster(fake)
+        for i in range(routes):
+            fake.add(httproute(f"route-{i:05d}", f"team-{i % namespaces}", pool=f"pool-{i}"))
+        yield fake
+
+
+def run(fake: FakeCluster, *args: str) -> tuple[Result, list[str], int]:
+    """Run the command; (result, "METHOD path" of each request, TCP connections it opened)."""
+    config = write_kubeconfig(Path.cwd() / "kubeconfig", fake.url)
+    fake.clear_requests()
+    connections = fake.connections
+    result = CliRunner().invoke(root, ["--kubeconfig", str(config), *args])
+    sent = [f"{r.method} {r.path}" for r in fake.requests]
+    return result, sent, fake.connections - connections
+
+
+def kubectl_requests(fake: FakeCluster, *args: str) -> list[str]:
+    assert KUBECTL is not None
+    config = write_kubeconfig(Path.cwd() / "kubeconfig", fake.url)
+    fake.clear_requests()
+    done = subprocess.run(
+        [KUBECTL, "--kubeconfig", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HOME": str(Path.cwd())},  # a cold discovery cache: its worst case
+    )
+    assert done.returncode == 0, done.stderr
+    return [f"{r.method} {r.path}" for r in fake.requests]
+
+
+def per_kind(sent: list[str]) -> Counter[str]:
+    return Counter(s.rsplit("/", 1)[-1] for s in sent if s.startswith("GET /api"))
+
+
+# --- status -A --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("routes", SIZES)
+def test_status_all_namespaces_sends_one_request_per_kind_per_page(routes: int) -> None:
+    with cluster_with_routes(routes) as fake:
+        result, sent, connections = run(fake, "status", "-A", "-o", "json")
+
+    assert result.exit_code in (0, 3), result.output
+    assert len(json.loads(result.stdout)["routes"]) == routes
+    pages = -(-routes // 500)
+    kinds = per_kind(sent)
+    assert kinds["httproutes"] == pages
+    assert kinds["gateways"] == kinds["gatewayclasses"] == kinds["inferencepools"] == 1
+    assert sent.count("GET /apis") == 1  # discovery once
+    assert len(sent) == 1 + pages + 3
+    assert all(s.startswith("GET ") for s in sent)
+    assert connections == 1
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
+@pytest.mark.parametrize("routes", SIZES)
+def test_status_all_namespaces_needs_at_most_two_more_than_kubectl_get(routes: int) -> None:
+    with cluster_with_routes(routes) as fake:
+        _, ours, _ = run(fake, "status", "-A", "-o", "json")
+        theirs = kubectl_requests(
+            fake, "get", "httproutes,gateways,inferencepools", "-A", "-o", "json"
+        )
+
+    assert per_kind(theirs)["httproutes"] == per_kind(ours)["httproutes"]  # the same pages
+    assert len(ours) <= len(theirs) + 2, (ours, theirs)
+
+
+def test_lists_ask_for_pages_of_500_like_kubectl() -> None:
+    with cluster_with_routes(1200) as fake:
+        run(fake, "status", "-A", "-o", "json")
+        lists = [r for r in fake.requests if r.path.endswith("/httproutes")]
+
+    assert [r.query.get("limit") for r in lists] == [["500"]] * 3
+    assert [bool(r.query.get("continue")) for r in lists] == [False, True, True]
+
+
+# --- expose -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_expose_with_every_check_fits_in_12_requests_and_one_connection(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):  # routes the shadowing check must read (two pages at 900)
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        result, sent, connections = run(
+            fake, "expose", "qwen-pool", "--gateway", "inference-gateway", "-n", "llm",
+            "--yes", "--no-wait", "--no-record",
+        )
+
+    assert result.exit_code == 0, result.output
+    assert len(sent) <= 12, "\n".join(sent)
+    assert sent.count("GET /apis") == 1
+    assert sum(s.endswith("/httproutes") for s in sent) == max(1, -(-routes // 500))
+    assert connections == 1
+
+
+# --- one route, completion ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("routes", SIZES)
+def test_status_of_one_route_does_not_grow_with_the_cluster(routes: int) -> None:
+    with cluster_with_routes(routes) as fake:
+        fake.add(httproute("qwen-pool", "llm"))
+        result, sent, connections = run(fake, "status", "qwen-pool", "-n", "llm", "-o", "json")
+
+    assert result.exit_code in (0, 3), result.output
+    assert sent.count("GET /apis") == 1
+    # Competing routes come from the route's namespace only, never from every namespace.
+    assert not any(s.endswith("/httproutes") and "/namespaces/llm/" not in s for s in sent)
+    assert len(sent) <= 12, "\n".join(sent)
+    assert connections == 1
+
+
+@pytest.mark.parametrize("routes", SIZES)
+def test_completing_route_names_is_one_list_per_page_and_no_discovery(routes: int) -> None:
+    from kubectl_httproute.cli.completion import complete
+
+    with cluster_with_routes(routes, namespaces=1) as fake:
+        write_kubeconfig(Path.cwd() / "kubeconfig", fake.url, namespace="team-0")
+        os.environ["KUBECONFIG"] = str(Path.cwd() / "kubeconfig")
+        try:
+            fake.clear_requests()
+            before = fake.connections
+            names = [str(item.value) for item in complete(["status"], "route-0000")]
+            sent = [f"{r.method} {r.path}" for r in fake.requests]
+        finally:
+            del os.environ["KUBECONFIG"]
+
+    assert names[:1] == ["route-00000"]
+    assert sent == ["GET /apis/gateway.networking.k8s.io/v1/namespaces/team-0/httproutes"] * (
+        -(-routes // 500)
+    )
+    assert fake.connections - before == 1
+
+
+# --- the client's import floor ------------------------------------------------------------------
+
+
+def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable() -> None:
+    with cluster_with_routes(1) as fake:
+        config = write_kubeconfig(Path.cwd() / "kubeconfig", fake.url)
+        script = (
+            "import sys\n"
+            "from kubectl_httproute.cli import main\n"
+            "try:\n    main(['--kubeconfig', sys.argv[1], 'status', '-A', '-o', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith(('kubernetes', 'pydantic')))\n"
+            "import kubernetes\n"
+            "from kubernetes import client, config\n"
+            "assert client.CoreV1Api and config.load_kube_config\n"
+            "sys.stderr.write('LOADED ' + ' '.join(loaded))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(config)],
+            capture_output=True, text=True, timeout=60, cwd=ROOT,
+        )
+
+    assert done.returncode == 0, done.stderr
+    loaded: list[Any] = done.stderr.rsplit("LOADED ", 1)[1].split()
+    assert "kubernetes.config.kube_config" in loaded
+    assert not [m for m in loaded if m.startswith(("kubernetes.client.models", "pydantic"))]
+    assert "kubernetes.client.api_client" not in loaded
+    assert json.loads(done.stdout)["routes"]
