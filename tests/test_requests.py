@@ -180,10 +180,13 @@ def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable(
             "from kubectl_httproute.cli import main\n"
             "try:\n    main(['--kubeconfig', sys.argv[1], 'status', '-A', '-o', 'json'])\n"
             "except SystemExit:\n    pass\n"
-            "loaded = sorted(m for m in sys.modules if m.startswith(('kubernetes', 'pydantic')))\n"
+            "prefixes = ('kubernetes', 'pydantic', 'requests_oauthlib', 'oauthlib')\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith(prefixes))\n"
             "import kubernetes\n"
             "from kubernetes import client, config\n"
             "assert client.CoreV1Api and config.load_kube_config\n"
+            "from kubernetes.config import kube_config\n"
+            "assert kube_config.OAuth2Session(client_id='x').client_id == 'x'  # OIDC refresh\n"
             "sys.stderr.write('LOADED ' + ' '.join(loaded))\n"
         )
         done = subprocess.run(
@@ -194,6 +197,10 @@ def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable(
     assert done.returncode == 0, done.stderr
     loaded: list[Any] = done.stderr.rsplit("LOADED ", 1)[1].split()
     assert "kubernetes.config.kube_config" in loaded
-    assert not [m for m in loaded if m.startswith(("kubernetes.client.models", "pydantic"))]
+    assert not [
+        m
+        for m in loaded
+        if m.startswith(("kubernetes.client.models", "pydantic", "requests_oauthlib", "oauthlib"))
+    ]
     assert "kubernetes.client.api_client" not in loaded
     assert json.loads(done.stdout)["routes"]
