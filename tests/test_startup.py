@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from kubectl_httproute import _prerendered
-from kubectl_httproute.__main__ import prerendered
+from kubectl_httproute.__main__ import completed, prerendered
 from kubectl_httproute.cli import PROG_NAME, root
+from kubectl_httproute.cli.completion import kubectl_complete
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -172,3 +173,60 @@ def test_help_option_names_are_the_same_for_every_command() -> None:
         assert {"-h", "--help"} <= {
             opt for param in command.get_params(ctx) for opt in param.opts
         }
+
+
+# --- completion of subcommands and flags ---------------------------------------------------------
+
+
+def _completion_cases() -> list[list[str]]:
+    """Every prefix of every subcommand and flag, at the root and after each command."""
+    cases: list[list[str]] = [[], [""], ["x"], ["_"], ["--zzz"], ["--kubeconfig="]]
+    values = [line.split("\t", 1)[0] for line in _prerendered.COMMANDS]
+    cases += [[value[:i]] for value in values for i in range(len(value) + 1)]
+    for key, lines in _prerendered.FLAGS.items():
+        args = key.split() if key else []
+        for flag in (line.split("\t", 1)[0] for line in lines):
+            cases += [[*args, flag[:i]] for i in range(1, len(flag) + 1)]
+        cases += [[*args, "-"], [*args, "--"], [*args, "--nope"]]
+    return [list(case) for case in dict.fromkeys(tuple(c) for c in cases)]
+
+
+COMPLETION_CASES = _completion_cases()
+
+
+def test_completion_cases_cover_every_command() -> None:
+    assert len(COMPLETION_CASES) > 300
+    assert {"", "expose", "status", "completion"} == set(_prerendered.FLAGS)
+
+
+@pytest.mark.parametrize("words", COMPLETION_CASES, ids=repr)
+def test_prerendered_completion_is_exactly_what_click_answers(words: list[str]) -> None:
+    fast = completed(words)
+
+    assert fast is None or fast == kubectl_complete(words)
+    if not any("=" in w or w.startswith("_") for w in words[-1:]) and (
+        (words[-1:] or [""])[0].startswith("-") or len(words) <= 1
+    ):
+        assert fast is not None, "subcommands and flags are answered without click"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["expose", ""], ["expose", "qw"], ["status", ""], ["completion", ""], ["expose", "x", "-"],
+     ["expose", "--gateway", ""], ["--gateway=x"], ["-v", "ex"]],
+    ids=repr,
+)
+def test_names_and_values_are_left_to_click(words: list[str]) -> None:
+    assert completed(words) is None
+
+
+@pytest.mark.parametrize("words", [["ex"], ["expose", "--gat"], [""]], ids=repr)
+def test_the_completer_answers_flags_without_click(words: list[str]) -> None:
+    fast, modules = run_python(
+        "from kubectl_httproute.__main__ import complete_main\ncomplete_main()", *words
+    )
+    krew, _ = run_python(RUN_MAIN, "__complete", *words)
+
+    assert fast == krew == kubectl_complete(words)
+    assert "click" not in modules
+    assert not heavy(modules)
