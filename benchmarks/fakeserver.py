@@ -16,8 +16,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fakekube import FakeCluster  # noqa: E402
-from fakekube import objects as o  # noqa: E402
+from fakekube import FakeCluster
+from fakekube import objects as o
 
 GROUP = "gateway.networking.k8s.io"
 POOL_GROUP = "inference.networking.k8s.io"
@@ -46,7 +46,8 @@ def fill(cluster: FakeCluster, routes: int) -> None:
         ns = f"team-{g % namespaces:03d}"
         cluster.add(with_status(o.gateway(f"gw-{g:04d}", ns), {
             "addresses": [{"type": "IPAddress", "value": f"10.0.{g // 250}.{g % 250}"}],
-            "conditions": [condition("Accepted", "Accepted"), condition("Programmed", "Programmed")],
+            "conditions": [condition("Accepted", "Accepted"),
+                           condition("Programmed", "Programmed")],
             "listeners": [{"name": "http", "attachedRoutes": 10, "supportedKinds": [
                 {"group": GROUP, "kind": "HTTPRoute"}],
                 "conditions": [condition("Accepted", "Accepted")]}]}))

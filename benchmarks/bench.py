@@ -1,0 +1,226 @@
+"""kubectl-inferroute side by side with kubectl, in one run: start-up, completion, commands and
+status at 1k, 5k and 10k routes. Prints medians (wall time, peak memory) and ratios to kubectl.
+
+    python benchmarks/bench.py                      # everything (a few minutes)
+    python benchmarks/bench.py --sizes 1000 --runs 3
+    make bench
+
+The API server is the test suite's fake (benchmarks/fakeserver.py) in its own process; clients
+are measured as separate processes (the installed console script, as a user runs it), peak
+memory from the child's rusage. A benchmark, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+KUBECTL = shutil.which("kubectl")
+PLUGIN = Path(sys.prefix) / "bin" / "kubectl-inferroute"
+SHADOWING = """
+import resource, sys, time
+from kubectl_httproute.cli.common import GlobalFlags, open_cluster
+from kubectl_httproute.cli.preflight_steps import _shadowing
+from kubectl_httproute.model import GATEWAYS
+client = open_cluster(GlobalFlags())
+gateway = client.get(GATEWAYS, "llm", "inference-gateway")
+for listener in gateway["spec"]["listeners"]:  # routes from every namespace may attach
+    listener["allowedRoutes"] = {"namespaces": {"from": "All"}}
+route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+         "metadata": {"name": "qwen-pool", "namespace": "llm"},
+         "spec": {"parentRefs": [{"name": "inference-gateway"}], "rules": [{"backendRefs": [
+             {"group": "inference.networking.k8s.io", "kind": "InferencePool",
+              "name": "qwen-pool"}]}]}}
+start = time.perf_counter()
+_shadowing(client, gateway, route, None)
+print(time.perf_counter() - start)
+"""
+
+
+def plugin(*args: str) -> list[str]:
+    if PLUGIN.exists():
+        return [str(PLUGIN), *args]
+    return [sys.executable, "-m", "kubectl_httproute", *args]
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one run of cmd."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) not in (0, 3):
+        raise SystemExit(f"error: {' '.join(cmd)} failed: {text[-500:]}")
+    return wall, usage.ru_maxrss / 1024, text
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, what: str, ours: list[tuple[float, float]],
+            theirs: list[tuple[float, float]] | None, note: str = "") -> None:
+        wall = statistics.median(w for w, _ in ours)
+        mem = statistics.median(m for _, m in ours)
+        if theirs:
+            k_wall = statistics.median(w for w, _ in theirs)
+            k_mem = statistics.median(m for _, m in theirs)
+            ratio = f"{wall / k_wall:.2f}x of {k_wall * 1000:.0f} ms"
+            mem_ratio = f"{mem / k_mem:.2f}x of {k_mem:.0f} MB"
+        else:
+            ratio = mem_ratio = "-"
+        self.rows.append((what, f"{wall * 1000:.0f} ms", ratio, f"{mem:.0f} MB", mem_ratio + note))
+        print(f"  {what}: {self.rows[-1][1]} ({ratio}), {mem:.0f} MB ({mem_ratio}){note}",
+              file=sys.stderr, flush=True)
+
+    def print(self) -> None:
+        head = ("what", "median wall", "vs kubectl", "peak RSS", "vs kubectl")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(5)]
+        for row in [head, tuple("-" * w for w in widths), *self.rows]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def runs(cmd: list[str], env: dict[str, str], n: int) -> list[tuple[float, float]]:
+    return [measure(cmd, env)[:2] for _ in range(n)]
+
+
+def paired(ours: list[str], theirs: list[str] | None, env: dict[str, str], n: int,
+           ) -> tuple[list[tuple[float, float]], list[tuple[float, float]] | None]:
+    """Alternate the two commands, so both see the same machine."""
+    a: list[tuple[float, float]] = []
+    b: list[tuple[float, float]] = []
+    for _ in range(n):
+        a.append(measure(ours, env)[:2])
+        if theirs:
+            b.append(measure(theirs, env)[:2])
+    return a, (b or None)
+
+
+@contextmanager
+def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
+    """The fake API server with `routes` routes; the environment of a client pointed at it."""
+    proc = subprocess.Popen([sys.executable, str(HERE / "fakeserver.py"), str(routes)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        config = home / f"kubeconfig-{routes}"
+        config.write_text(
+            "apiVersion: v1\nkind: Config\n"
+            f"clusters: [{{name: fake, cluster: {{server: '{url}'}}}}]\n"
+            "users: [{name: admin, user: {token: admin-token}}]\n"
+            "contexts: [{name: fake, context: {cluster: fake, user: admin, namespace: llm}}]\n"
+            "current-context: fake\n")
+        yield {**os.environ, "HOME": str(home), "KUBECONFIG": str(config),
+               "NO_PROXY": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    finally:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def startup(table: Table, env: dict[str, str], n: int) -> None:
+    print("start-up", file=sys.stderr)
+    kubectl_help = [KUBECTL, "--help"] if KUBECTL else None
+    for args in (["--help"], ["--version"], ["expose", "--help"], ["status", "-h"],
+                 ["completion", "--help"]):
+        table.add(f"{' '.join(args)}", *paired(plugin(*args), kubectl_help, env, n))
+    for words in (["ex"], ["expose", "--ga"]):
+        table.add(f"complete {' '.join(words)}",
+                  *paired(plugin("__complete", *words), kubectl_help, env, n),
+                  note=" (vs kubectl --help)")
+    table.add("python -c pass (floor)", runs([sys.executable, "-c", "pass"], env, n), None)
+
+
+def commands(table: Table, home: Path, n: int) -> None:
+    print("commands (a small cluster)", file=sys.stderr)
+    with server(100, home) as env:
+        k = KUBECTL
+        table.add("complete status -n team-000 ''",
+                  *paired(plugin("__complete", "status", "-n", "team-000", ""),
+                          [k, "__complete", "get", "httproutes", "-n", "team-000", ""]
+                          if k else None, env, n))
+        route = home / "route.yaml"
+        route.write_text(measure(plugin("expose", "qwen-pool", "--gateway", "inference-gateway",
+                                        "--dry-run=client", "-o", "yaml"), env)[2])
+        table.add("expose --yes --no-wait",
+                  *paired(plugin("expose", "qwen-pool", "--gateway", "inference-gateway",
+                                 "--yes", "--no-wait", "--no-record"),
+                          [k, "apply", "--server-side", "--validate=false",
+                           "--field-manager", "bench", "-f", str(route)] if k else None, env, n),
+                  note=" (vs kubectl apply --server-side; the fake serves no OpenAPI)")
+        table.add("status qwen-pool",
+                  *paired(plugin("status", "qwen-pool"),
+                          [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
+                          env, n),
+                  note=" (vs kubectl get httproute -o json)")
+    unreachable = home / "kubeconfig-unreachable"
+    unreachable.write_text(
+        "apiVersion: v1\nkind: Config\n"
+        "clusters: [{name: x, cluster: {server: 'https://127.0.0.1:9'}}]\n"
+        "users: [{name: x, user: {token: t}}]\n"
+        "contexts: [{name: x, context: {cluster: x, user: x}}]\ncurrent-context: x\n")
+    env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(unreachable)}
+    table.add("complete status '' (unreachable)",
+              *paired(plugin("__complete", "status", ""),
+                      [KUBECTL, "__complete", "get", "httproutes", ""] if KUBECTL else None,
+                      env, n))
+
+
+def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
+    for size in sizes:
+        print(f"{size} routes", file=sys.stderr)
+        with server(size, home) as env:
+            kubectl = ([KUBECTL, "get", "httproutes,gateways,inferencepools", "-A", "-o", "json"]
+                       if KUBECTL else None)
+            if kubectl:
+                measure(kubectl, env)  # kubectl's discovery cache, as on a user's machine
+            table.add(f"{size} routes: status -A -o json",
+                      *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n))
+            table.add(f"{size} routes: status -A",
+                      *paired(plugin("status", "-A"), kubectl, env, n))
+            checks = [measure([sys.executable, "-c", SHADOWING], env) for _ in range(n)]
+            table.add(f"{size} routes: shadowing check (in-process)",
+                      [(float(out), mem) for _, mem, out in checks], None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--runs", type=int, default=5, help="runs per command at scale")
+    parser.add_argument("--startup-runs", type=int, default=21)
+    parser.add_argument("--skip", default="", help="comma list of startup,commands,scale")
+    args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    table = Table()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        base_env = {**os.environ, "HOME": str(home)}
+        if "startup" not in skip:
+            startup(table, base_env, args.startup_runs)
+        if "commands" not in skip:
+            commands(table, home, args.startup_runs)
+        if "scale" not in skip:
+            scale(table, home, [int(s) for s in args.sizes.split(",")], args.runs)
+    print(f"kubectl-inferroute: {' '.join(plugin())}; kubectl: {KUBECTL or 'not found'}; "
+          f"{os.cpu_count()} CPUs")
+    table.print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
