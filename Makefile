@@ -1,7 +1,7 @@
 # One command runs everything CI runs: `make check`.
 PYTHON ?= python3
 
-.PHONY: install check test lint types docs docs-check dist manifest clean
+.PHONY: install check test lint types docs docs-check dist manifest clean bench
 
 install:
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
@@ -27,6 +27,10 @@ docs:
 docs-check:
 	$(PYTHON) scripts/gen_docs.py --check
 	$(PYTHON) scripts/gen_help.py --check
+
+# Start-up, completion, commands and 1k/5k/10k routes side by side with kubectl (a few minutes).
+bench:
+	$(PYTHON) benchmarks/bench.py
 
 # The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip.
 dist:

@@ -166,7 +166,32 @@ def test_completing_route_names_is_one_list_per_page_and_no_discovery(routes: in
     assert sent == ["GET /apis/gateway.networking.k8s.io/v1/namespaces/team-0/httproutes"] * (
         -(-routes // 500)
     )
-    assert fake.connections - before == 1
+    assert fake.connections - before == 2  # a TCP probe (skips the client when refused), a pool
+
+
+def test_completing_names_without_a_reachable_server_answers_nothing_without_the_client() -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    config = write_kubeconfig(Path.cwd() / "kubeconfig", f"https://127.0.0.1:{port}")
+    script = (
+        "import sys\n"
+        "from kubectl_httproute.__main__ import main\n"
+        "try:\n    main(['__complete', 'status', ''])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('LOADED ' + ' '.join(m for m in sys.modules if m.startswith("
+        "('kubernetes', 'urllib3'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        env={**os.environ, "KUBECONFIG": str(config)},
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ":4\n"
+    assert done.stderr.rsplit("LOADED ", 1)[1].split() == []
 
 
 # --- the client's import floor ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -159,6 +159,32 @@ def build_view(
     now: datetime | None = None,
 ) -> StatusView:
     """Read, diagnose, probe when asked, render: everything but printing."""
+    with _no_cyclic_gc():
+        return _build_view(client, options, flags, now)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while pages become summaries: the summaries hold no
+    cycles (reference counting frees every page), and its passes over tens of thousands of live
+    objects cost a quarter of the time at 10,000 routes. Back on afterwards (--watch)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_view(
+    client: KubeClient,
+    options: StatusOptions,
+    flags: GlobalFlags,
+    now: datetime | None,
+) -> StatusView:
     from ..diagnose import diagnose_all, diagnose_route
     from ..inventory import read_detail, read_overview
     from ..precedence import shadowed_routes
