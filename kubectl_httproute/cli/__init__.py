@@ -21,9 +21,11 @@ ROOT_HELP = """Connect a Gateway to LLM model servers (InferencePools) with a ve
 Examples:
   # Preview the route for a pool, without a cluster
   kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm --dry-run=client -o yaml
+
 \b
   # Discover, dry-run, ask, apply, verify and record
   kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm
+
 \b
   # Is my model reachable? Why not?
   kubectl inferroute status -n llm

@@ -52,12 +52,15 @@ with krew, write it with `completion kubectl` (below).
 Examples:
   # bash: add to ~/.bashrc
   eval "$(kubectl inferroute completion bash)"
+
 \b
   # zsh: add to ~/.zshrc (after compinit)
   eval "$(kubectl inferroute completion zsh)"
+
 \b
   # fish
   kubectl inferroute completion fish > ~/.config/fish/completions/kubectl-inferroute.fish
+
 \b
   # `kubectl inferroute <TAB>` for a krew install
   kubectl inferroute completion kubectl > ~/.krew/bin/kubectl_complete-inferroute

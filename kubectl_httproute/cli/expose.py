@@ -75,13 +75,16 @@ The route is named after the first pool unless --name is given.
 Examples:
   # Preview without a cluster (no kubeconfig needed)
   kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm --dry-run=client -o yaml
+
 \b
   # Discover the only Gateway and pool in the namespace, ask, apply and verify
   kubectl inferroute expose -n llm
+
 \b
   # Canary: 90% to qwen-a, 10% to qwen-b, on one hostname, without asking
   kubectl inferroute expose qwen-a=90 qwen-b=10 --gateway inference-gateway \\
       --hostname llm.example.com -n llm --yes
+
 \b
   # Check what the server would store, never apply
   kubectl inferroute expose qwen-pool --gateway inference-gateway --dry-run=server -o yaml

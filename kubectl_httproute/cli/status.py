@@ -39,18 +39,23 @@ the in-cluster command to run.
 Examples:
   # Routes in the current namespace
   kubectl inferroute status
+
 \b
   # One route, in detail
   kubectl inferroute status qwen-pool -n llm
+
 \b
   # Every namespace, with controllers, addresses and generations
   kubectl inferroute status -A -o wide
+
 \b
   # For scripts: the documented report (apiVersion inferroute/v1, kind StatusReport)
   kubectl inferroute status -o json
+
 \b
   # Re-render whenever something changes, until Ctrl-C
   kubectl inferroute status --watch
+
 \b
   # Send a request through the Gateway
   kubectl inferroute status qwen-pool --probe --model Qwen/Qwen3-8B
