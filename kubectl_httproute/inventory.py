@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, NotFound
+from .fields import as_int as _int
+from .fields import as_list as _list
+from .fields import as_map as _map
+from .fields import as_str as _str
 from .model import (
     GATEWAY_GROUP,
     HTTPROUTES,
@@ -218,21 +222,8 @@ class Inventory:
 # Reducers: one object → one summary. Pure.
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    # dicts first: the ABC check costs a microsecond, many times over per route.
-    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _path_label(match: Mapping[str, Any]) -> str:

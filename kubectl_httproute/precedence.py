@@ -31,6 +31,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .fields import as_list as _list
+from .fields import as_map as _map
+from .fields import as_str as _str
 from .model import GATEWAY_GROUP, ObjectRef
 
 ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
@@ -83,17 +86,7 @@ class Shadowing:
     detail: str
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    # dicts first: the ABC check costs a microsecond, many times over per route.
-    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _normal_path(path_type: str, path: str) -> str:

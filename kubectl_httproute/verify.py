@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from .fields import as_int as _int
+from .fields import as_list as _list
+from .fields import as_map as _map
+from .fields import as_str as _str
 from .model import GATEWAY_GROUP, POOL_GROUP_V1, POOL_GROUP_V1ALPHA2, Condition, ObjectRef
 
 ACCEPTED = "Accepted"
@@ -71,22 +75,8 @@ class GatewayView:
 # Small accessors: API objects are untyped JSON, so every read tolerates a missing or null field.
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    # dicts first: the ABC check costs a microsecond, many times over per route.
-    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    # bool is an int subclass; a true/false where a number belongs is not a number.
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _one_line(text: str) -> str:

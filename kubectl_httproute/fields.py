@@ -1,0 +1,28 @@
+"""Tolerant accessors for API objects: untyped JSON where any field may be missing or null."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def as_map(value: Any) -> Mapping[str, Any]:
+    """The value if it is a mapping, else an empty one."""
+    # dicts first: the ABC check costs a microsecond, many times over per route.
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def as_str(value: Any) -> str:
+    """The value if it is a string, else ""."""
+    return value if isinstance(value, str) else ""
+
+
+def as_int(value: Any) -> int | None:
+    """The value if it is an integer, else None."""
+    # bool is an int subclass; a true/false where a number belongs is not a number.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
