@@ -630,3 +630,30 @@ def test_an_exec_plugin_token_is_sent(cluster: Any, tmp_path: Path) -> None:
                  "inference-gateway", "--dry-run=server")
     assert result.exit_code == 0, result.output
     assert {r.user for r in cluster.requests} == {"admin"}
+
+
+# --- faults while verifying -------------------------------------------------------------------
+
+
+def test_a_passing_fault_while_waiting_is_retried(cluster: Any, kubeconfig: Path) -> None:
+    # The first GET of the route is the existing-route check; the second is the first poll.
+    cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=2, status=503,
+                         headers={"Retry-After": "0"})
+    cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=3, drop="mid")
+    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "Verdict: Ready" in result.output
+
+
+def test_a_lasting_fault_while_waiting_says_the_route_is_applied(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=2, status=403,
+                         times=100)
+    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes")
+    assert result.exit_code == 1, result.output
+    assert "applied HTTPRoute llm/qwen-pool, but checking it failed" in result.output
+    assert "Traceback" not in result.output
+    assert stored_route(cluster) is not None
+    record = next(Path.cwd().glob("qwen-pool-*.inferroute.md")).read_text()
+    assert "failed" in record

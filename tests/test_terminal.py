@@ -190,3 +190,36 @@ def test_kubectl_runs_it_as_a_plugin(cluster: Any, kubeconfig: Path, tmp_path: P
     )
     assert refused.returncode == 4
     assert "no terminal to ask for approval" in refused.stderr
+
+
+def test_a_terminal_is_asked_to_create_the_reference_grant(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.add(o.namespace("models"))
+    cluster.add(o.pool_v1("far-pool", "models"))
+    code, out = run_in_terminal(
+        [*python_plugin(), "expose", "models/far-pool", "--gateway", "inference-gateway",
+         "--no-record"],
+        plugin_env(kubeconfig),
+        [("Also create ReferenceGrant", "y"), ("May I proceed", "y"), ("Send a test request", "n")],
+    )
+    assert code == 0, out
+    grants = cluster.list("gateway.networking.k8s.io/v1beta1", "referencegrants", "models")
+    assert [g["spec"]["from"][0]["namespace"] for g in grants] == ["llm"]
+    assert "Verdict: Ready" in out
+
+
+def test_declining_the_reference_grant_leaves_the_route_unresolved(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.add(o.namespace("models"))
+    cluster.add(o.pool_v1("far-pool", "models"))
+    code, out = run_in_terminal(
+        [*python_plugin(), "expose", "models/far-pool", "--gateway", "inference-gateway",
+         "--no-record"],
+        plugin_env(kubeconfig),
+        [("Also create ReferenceGrant", "n"), ("May I proceed", "y")],
+    )
+    assert code == 3, out
+    assert "RefNotPermitted" in out
+    assert cluster.list("gateway.networking.k8s.io/v1beta1", "referencegrants", "models") == []

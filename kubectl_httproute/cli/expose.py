@@ -320,14 +320,23 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     verdict = None
     tables = ""
     final = applied
+    failure: InferrouteError | None = None
     if options.wait:
-        final, verdict, tables = _verify(client, route_ref, gateway, pools, options, journal)
-        if human:
+        try:
+            final, verdict, tables = _verify(client, route_ref, gateway, pools, options, journal)
+        except InferrouteError as error:
+            # The route is applied: keep that on record, then report why verifying failed.
+            journal.add("verify", f"failed: {error}")
+            error.message = (
+                f"applied HTTPRoute {route_ref}, but checking it failed: {error.message}"
+            )
+            failure = error
+        if human and tables:
             say()
             say(tables.rstrip("\n"))
     else:
         journal.add("verify", "skipped (--no-wait)")
-    if not human:
+    if not human and failure is None:
         _print_object(_for_display(final), options.output)
 
     _write_record(
@@ -343,6 +352,8 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         journal,
         human,
     )
+    if failure is not None:
+        raise failure
     if verdict is not None and not verdict.healthy:
         return EXIT_UNHEALTHY
     if human and verdict is not None and verdict.state == "Ready":
