@@ -13,7 +13,7 @@ import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from .errors import ApiError, ClusterUnreachable, InferrouteError, KubeconfigError, NotFound
 from .kubeconfig import KubeconfigSelection
@@ -618,10 +618,6 @@ def _build_api_client(selection: KubeconfigSelection) -> Any:
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     return ApiClient(configuration)
-
-
-def quote_name(name: str) -> str:
-    return quote(name, safe="")
 
 
 # --- the official client, without the 0.4 s of its package __init__s ------------------------------
