@@ -584,6 +584,50 @@ def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFindi
     ]
 
 
+# --- the Gateway's controller -------------------------------------------------------------------
+
+
+def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFinding]:
+    """A Gateway no controller has accepted will not give the route a verdict either.
+
+    Without a controller a Gateway keeps the CRD's default status (Accepted Unknown, reason
+    Pending, "Waiting for controller") or none at all; the route would then get no status, and
+    `expose` would wait for nothing.
+    """
+    meta = gateway.get("metadata") or {}
+    ref = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
+    class_name = (gateway.get("spec") or {}).get("gatewayClassName", "")
+    conditions = (gateway.get("status") or {}).get("conditions") or []
+    accepted = next((c for c in conditions if c.get("type") == "Accepted"), None)
+    fix = (
+        f"check that GatewayClass {class_name} exists and its controller is running: "
+        f"`kubectl get gatewayclass {class_name} -o yaml`"
+    )
+    if accepted is None or accepted.get("status") == "Unknown":
+        reason = "no status" if accepted is None else f"Accepted Unknown ({accepted.get('reason')})"
+        return [
+            PreflightFinding(
+                "gateway",
+                WARNING,
+                f"no controller has accepted Gateway {ref} yet ({reason}): the route may get "
+                "no verdict",
+                fix,
+            )
+        ]
+    if accepted.get("status") == "False":
+        return [
+            PreflightFinding(
+                "gateway",
+                WARNING,
+                f"Gateway {ref} is not accepted by its controller ({accepted.get('reason')}: "
+                f"{accepted.get('message', '')})",
+                f"fix the Gateway first: `kubectl describe gateway -n {meta.get('namespace')} "
+                f"{meta.get('name')}`",
+            )
+        ]
+    return []
+
+
 # --- 7. pool health ------------------------------------------------------------------------------
 
 

@@ -62,8 +62,17 @@ def cluster() -> Iterator[Any]:
     fake = FakeCluster()
     with fake:
         standard_cluster(fake)
-        with ControllerSim(fake, delay=0.02):
+        with ControllerSim(fake, delay=0.02) as sim:
             wait_until_reconciled(fake)
+            take_snapshot = fake.snapshot
+
+            def settled_snapshot() -> Any:
+                # A test's own seeding (a new route, a replaced Gateway) makes the controller
+                # write status a moment later: compare states the controller has caught up with.
+                sim.wait_idle()
+                return take_snapshot()
+
+            fake.snapshot = settled_snapshot
             yield fake
 
 

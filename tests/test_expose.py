@@ -203,7 +203,7 @@ def test_picks_the_group_that_holds_the_pool_when_both_are_served(tmp_path: Path
             "--dry-run=server", "-o", "json",
         )
         assert result.exit_code == 0, result.output
-        obj = json.loads(result.output)
+        obj = json.loads(result.stdout)
         assert obj["spec"]["rules"][0]["backendRefs"][0]["group"] == (
             "inference.networking.x-k8s.io"
         )
@@ -295,7 +295,7 @@ def test_server_dry_run_prints_what_the_server_would_store(
         "expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server", "-o", "yaml"
     )
     assert result.exit_code == 0, result.output
-    obj = yaml.safe_load(result.output)
+    obj = yaml.safe_load(result.stdout)
     assert obj["kind"] == "HTTPRoute"
     assert obj["metadata"]["uid"]
     assert "managedFields" not in obj["metadata"]
@@ -320,7 +320,7 @@ def test_client_dry_run_prints_json_and_honours_the_pool_group() -> None:
         "--pool-group", "inference.networking.x-k8s.io",
     )
     assert result.exit_code == 0, result.output
-    obj = json.loads(result.output)
+    obj = json.loads(result.stdout)
     assert obj["metadata"]["namespace"] == "default"
     assert obj["spec"]["rules"][0]["backendRefs"][0]["group"] == "inference.networking.x-k8s.io"
 
@@ -529,7 +529,7 @@ def test_global_flags_work_before_and_after_the_subcommand(
     after = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server",
                 "-o", "json", "--kubeconfig", str(path), "--context", "elsewhere")
     assert before.exit_code == after.exit_code == 0, before.output + after.output
-    assert json.loads(before.output)["spec"] == json.loads(after.output)["spec"]
+    assert json.loads(before.stdout)["spec"] == json.loads(after.stdout)["spec"]
 
 
 def test_namespace_flag_overrides_the_contexts(cluster: Any, tmp_path: Path) -> None:
@@ -537,7 +537,7 @@ def test_namespace_flag_overrides_the_contexts(cluster: Any, tmp_path: Path) -> 
     result = run("--kubeconfig", str(path), "-n", "llm", "expose", "qwen-pool", "--gateway",
                  "inference-gateway", "--dry-run=server", "-o", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["metadata"]["namespace"] == "llm"
+    assert json.loads(result.stdout)["metadata"]["namespace"] == "llm"
 
 
 def test_server_warnings_are_shown(cluster: Any, kubeconfig: Path) -> None:
@@ -610,7 +610,7 @@ def test_discovery_falls_back_to_group_lists_on_older_servers(tmp_path: Path) ->
         paths = {r.path for r in cluster.requests}
         assert "/apis/gateway.networking.k8s.io/v1" in paths
         assert "/apis/inference.networking.x-k8s.io/v1alpha2" in paths
-        ref = json.loads(result.output)["spec"]["rules"][0]["backendRefs"][0]
+        ref = json.loads(result.stdout)["spec"]["rules"][0]["backendRefs"][0]
         assert ref["group"] == "inference.networking.k8s.io"
 
 
@@ -657,3 +657,14 @@ def test_a_lasting_fault_while_waiting_says_the_route_is_applied(
     assert stored_route(cluster) is not None
     record = next(Path.cwd().glob("qwen-pool-*.inferroute.md")).read_text()
     assert "failed" in record
+
+
+def test_warns_before_applying_when_no_controller_owns_the_gateway(
+    bare_cluster: Any, tmp_path: Path
+) -> None:
+    o.standard_cluster(bare_cluster)
+    path = write_kubeconfig(tmp_path / "kc", bare_cluster.url)
+    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
+                 "inference-gateway", "--dry-run=server")
+    assert result.exit_code == 0, result.output
+    assert "no controller has accepted Gateway llm/inference-gateway" in result.output

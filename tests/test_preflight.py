@@ -350,3 +350,28 @@ def test_render_and_blocked_error_carry_the_fix() -> None:
     assert "you may not patch x (and 1 more blocking finding(s) above)" in error.message
     assert "nothing was changed" in error.message and error.hint == "ask"
     assert error.exit_code == 1
+
+
+def test_a_gateway_without_a_controller_is_a_warning() -> None:
+    from kubectl_httproute.preflight import check_gateway_controller
+
+    pending = {
+        "metadata": {"namespace": "llm", "name": "gw"},
+        "spec": {"gatewayClassName": "istio"},
+        "status": {"conditions": [{"type": "Accepted", "status": "Unknown", "reason": "Pending",
+                                   "message": "Waiting for controller"}]},
+    }
+    [finding] = check_gateway_controller(pending)
+    assert finding.severity == "warning"
+    assert "no controller has accepted Gateway llm/gw" in finding.message
+    assert "kubectl get gatewayclass istio" in finding.fix
+    assert not finding.blocking
+    no_status = {**pending, "status": {}}
+    assert "no status" in check_gateway_controller(no_status)[0].message
+    accepted = {**pending, "status": {"conditions": [{"type": "Accepted", "status": "True"}]}}
+    assert check_gateway_controller(accepted) == []
+    refused = {**pending, "status": {"conditions": [
+        {"type": "Accepted", "status": "False", "reason": "InvalidParameters", "message": "bad"}]}}
+    assert "not accepted by its controller (InvalidParameters: bad)" in (
+        check_gateway_controller(refused)[0].message
+    )

@@ -67,7 +67,7 @@ def test_client_certificates_embedded_like_kind_authenticate(
     )
     result = server_dry_run(path)
     assert result.exit_code == 0, result.output
-    assert yaml.safe_load(result.output)["kind"] == "HTTPRoute"
+    assert yaml.safe_load(result.stdout)["kind"] == "HTTPRoute"
     assert {r.user for r in https_cluster.requests} == {pki.client_user}
 
 

@@ -33,6 +33,7 @@ from ..preflight import (
     blocked_error,
     blocking,
     check_existing_route,
+    check_gateway_controller,
     check_listeners,
     check_permissions,
     check_pool_health,
@@ -131,6 +132,9 @@ def run_preflight(
     result.findings += check_reference_grants(
         spec.namespace, pool_refs, grants_by_ns, create=create_grants
     )
+
+    # Is anyone there to judge the route? Read off the Gateway we already have.
+    result.findings += check_gateway_controller(gateway_obj)
 
     # 6. Provider-aware timeouts.
     result.findings += check_timeouts(gateway.class_name, options.timeouts_given)
