@@ -547,12 +547,17 @@ def test_server_warnings_are_shown(cluster: Any, kubeconfig: Path) -> None:
     assert "this is a test warning" in result.output
 
 
-def test_a_failing_exec_plugin_stops_before_any_request(cluster: Any, tmp_path: Path) -> None:
+def exec_plugin_user(tmp_path: Path, script: str) -> dict[str, Any]:
+    """A kubeconfig user whose credentials come from an exec plugin running `script`."""
     plugin = tmp_path / "cred-plugin"
-    plugin.write_text("#!/bin/sh\necho 'token expired: run login' >&2\nexit 1\n")
+    plugin.write_text(f"#!/bin/sh\n{script}\n")
     plugin.chmod(0o755)
-    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1",
+    return {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1",
                      "command": str(plugin), "interactiveMode": "Never"}}
+
+
+def test_a_failing_exec_plugin_stops_before_any_request(cluster: Any, tmp_path: Path) -> None:
+    user = exec_plugin_user(tmp_path, "echo 'token expired: run login' >&2\nexit 1")
     path = write_kubeconfig(tmp_path / "kc", cluster.url, user=user)
     cluster.clear_requests()
     result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
@@ -615,15 +620,11 @@ def test_discovery_falls_back_to_group_lists_on_older_servers(tmp_path: Path) ->
 
 
 def test_an_exec_plugin_token_is_sent(cluster: Any, tmp_path: Path) -> None:
-    plugin = tmp_path / "cred-plugin"
-    plugin.write_text(
-        "#!/bin/sh\n"
+    user = exec_plugin_user(
+        tmp_path,
         'echo \'{"apiVersion": "client.authentication.k8s.io/v1beta1", '
-        '"kind": "ExecCredential", "status": {"token": "admin-token"}}\'\n'
+        '"kind": "ExecCredential", "status": {"token": "admin-token"}}\'',
     )
-    plugin.chmod(0o755)
-    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1",
-                     "command": str(plugin), "interactiveMode": "Never"}}
     path = write_kubeconfig(tmp_path / "kc", cluster.url, user=user)
     cluster.clear_requests()
     result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",

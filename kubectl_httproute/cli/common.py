@@ -119,18 +119,23 @@ def fail_line(error: InferrouteError) -> str:
 def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Any:
     """Load the kubeconfig as kubectl would and connect; imports the client only now."""
     from ..kube import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
-    from ..kubeconfig import load_kubeconfig
 
     timeout = (
         parse_request_timeout(flags.request_timeout)
         if flags.request_timeout is not None
         else DEFAULT_REQUEST_TIMEOUT
     )
-    selection = load_kubeconfig(
+    return KubeClient(load_selection(flags), request_timeout=timeout, on_warning=on_warning)
+
+
+def load_selection(flags: GlobalFlags) -> Any:
+    """The merged kubeconfig and the context the flags choose, as kubectl would pick them."""
+    from ..kubeconfig import load_kubeconfig
+
+    return load_kubeconfig(
         flags.kubeconfig,
         context=flags.context,
         cluster=flags.cluster,
         user=flags.user,
         namespace=flags.namespace,
     )
-    return KubeClient(selection, request_timeout=timeout, on_warning=on_warning)

@@ -18,7 +18,7 @@ from click.shell_completion import CompletionItem, ShellComplete, get_completion
 
 from ..errors import InferrouteError, NotFound
 from ..model import GATEWAYS, HTTPROUTES, POOLS_V1, POOLS_V1ALPHA2, ResourceApi
-from .common import global_flags
+from .common import global_flags, load_selection
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,16 +79,8 @@ def list_names(ctx: click.Context, apis: Sequence[ResourceApi], namespace: str |
     """
     try:
         from ..kube import KubeClient
-        from ..kubeconfig import load_kubeconfig
 
-        flags = global_flags(ctx, ctx.params)
-        selection = load_kubeconfig(
-            flags.kubeconfig,
-            context=flags.context,
-            cluster=flags.cluster,
-            user=flags.user,
-            namespace=flags.namespace,
-        )
+        selection = load_selection(global_flags(ctx, ctx.params))
         if not _may_answer(selection):
             return []
         client = KubeClient(

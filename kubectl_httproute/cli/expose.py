@@ -46,6 +46,7 @@ from .common import (
     global_flags,
     heading,
     kube_flags,
+    load_selection,
     open_cluster,
     say,
     stderr_is_tty,
@@ -269,14 +270,12 @@ def run_client_dry_run(options: ExposeOptions, flags: GlobalFlags) -> int:
 
 
 def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
-    from ..kubeconfig import load_kubeconfig
-
+    # Offline, a kubeconfig only lends its namespace; none, or a broken one, is no error.
     try:
-        return load_kubeconfig(
-            flags.kubeconfig, context=flags.context, cluster=flags.cluster, user=flags.user
-        ).namespace
+        namespace: str = load_selection(flags).namespace
     except InferrouteError:
         return None
+    return namespace
 
 
 # --- the whole workflow -------------------------------------------------------------------------
