@@ -25,6 +25,8 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
+# The check name of the finding that the new route itself would get no traffic.
+SHADOWED = "shadowed"
 # Metadata the server owns: never part of a diff between what is there and what we want.
 VOLATILE_METADATA = (
     "uid",
@@ -442,7 +444,7 @@ def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]
         if item.loser == route.ref:
             findings.append(
                 PreflightFinding(
-                    "shadowing",
+                    SHADOWED,
                     WARNING,
                     f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
                     "add a --hostname, a more specific --path or a --header so requests reach it",

@@ -669,3 +669,19 @@ def test_warns_before_applying_when_no_controller_owns_the_gateway(
                  "inference-gateway", "--dry-run=server")
     assert result.exit_code == 0, result.output
     assert "no controller has accepted Gateway llm/inference-gateway" in result.output
+
+
+def test_a_route_an_older_one_shadows_is_not_reported_healthy(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record")
+    # Named after qwen-pool alphabetically, so it loses even when both share a creation second.
+    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--name", "standby",
+                 "--yes", "--no-record")
+    assert result.exit_code == 3, result.output
+    assert "Verdict: Shadowed — HTTPRoute llm/standby would be shadowed" in result.output
+    assert "Verdict: Ready" not in result.output
+    status = run("status", "standby")
+    assert status.exit_code == 3
+    assert "Shadowed" in status.output
+

@@ -323,6 +323,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     if options.wait:
         try:
             final, verdict, tables = _verify(client, route_ref, gateway, pools, options, journal)
+            verdict, tables = _account_for_shadowing(verdict, tables, preflight.findings)
         except InferrouteError as error:
             # The route is applied: keep that on record, then report why verifying failed.
             journal.add("verify", f"failed: {error}")
@@ -585,6 +586,21 @@ def _verify(
     else:
         journal.add("verify", "no controller verdict before the deadline")
     return final, verdict, tables
+
+
+def _account_for_shadowing(
+    verdict: Verdict, tables: str, findings: list[Any]
+) -> tuple[Verdict, str]:
+    """Accepted and resolved, but an older route takes its traffic: not healthy (as `status`)."""
+    from ..preflight import SHADOWED
+    from ..printers import render_verdict
+    from ..verify import Verdict
+
+    shadowed = next((f for f in findings if f.check == SHADOWED), None)
+    if shadowed is None or not verdict.healthy:
+        return verdict, tables
+    new = Verdict("Shadowed", False, shadowed.message, shadowed.fix)
+    return new, tables.replace(render_verdict(verdict), render_verdict(new))
 
 
 def _for_display(obj: dict[str, Any]) -> dict[str, Any]:

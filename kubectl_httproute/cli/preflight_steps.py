@@ -226,10 +226,15 @@ def _shadowing(
                 "check with `kubectl get httproutes -A`",
             )
         ]
-    ours = dict(manifest)
     if existing is not None:
         created = (existing.get("metadata") or {}).get("creationTimestamp")
-        ours = {**manifest, "metadata": {**manifest["metadata"], "creationTimestamp": created}}
+    else:
+        # The server stamps a new route to the second; a route created in that same second
+        # ties with it on age, and then namespace/name decides (Gateway API precedence).
+        from datetime import datetime, timezone
+
+        created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ours = {**manifest, "metadata": {**manifest["metadata"], "creationTimestamp": created}}
     return check_shadowing(summarize_route(ours), others)
 
 
