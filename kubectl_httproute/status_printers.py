@@ -122,7 +122,14 @@ def render_findings(diagnoses: Sequence[RouteDiagnosis]) -> str:
 
 
 def _finding_block(finding: Finding) -> str:
-    lines = [f"{finding.severity}: {finding.subject}: {finding.what}", f"  fix: {finding.fix}"]
+    # Marked like expose's preflight findings, so a finding never reads as kubectl's fatal "error:".
+    from .preflight import MARKS
+
+    mark = MARKS.get(finding.severity, "-")
+    lines = [
+        f"{mark} {finding.severity}: {finding.subject}: {finding.what}",
+        f"  fix: {finding.fix}",
+    ]
     if finding.fix_yaml:
         lines.extend("    " + line for line in finding.fix_yaml.rstrip("\n").splitlines())
     return "\n".join(lines)
