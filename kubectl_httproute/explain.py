@@ -9,10 +9,10 @@ from .model import RouteSpec
 
 
 def share_percent(weight: int, total: int) -> str:
-    if total == 0:
+    """A pool's share of the traffic, to a tenth of a percent: "90%", "33.3%"."""
+    if total <= 0:
         return "0%"
-    share = 100.0 * weight / total
-    return f"{share:.0f}%" if share == int(share) else f"{share:.1f}%"
+    return f"{weight * 100 / total:.1f}".rstrip("0").rstrip(".") + "%"
 
 
 def explain_route(

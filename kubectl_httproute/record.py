@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import InferrouteError
+from .explain import share_percent
 from .model import ObjectRef, PoolBackend
 from .verify import Verdict
 
@@ -148,16 +149,10 @@ def _fenced(text: str, info: str = "") -> list[str]:
     return [f"{fence}{info}", *body.split("\n"), fence]
 
 
-def _share(weight: int, total: int) -> str:
-    if total <= 0:
-        return "0%"
-    return f"{weight * 100 / total:.1f}".rstrip("0").rstrip(".") + "%"
-
-
 def _pool_rows(pools: tuple[PoolBackend, ...]) -> list[tuple[object, ...]]:
     total = sum(max(p.weight, 0) for p in pools)
     return [
-        (p.name, p.namespace, p.group, p.port, p.weight, _share(max(p.weight, 0), total))
+        (p.name, p.namespace, p.group, p.port, p.weight, share_percent(max(p.weight, 0), total))
         for p in pools
     ]
 

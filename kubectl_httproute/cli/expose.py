@@ -322,8 +322,9 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     failure: InferrouteError | None = None
     if options.wait:
         try:
-            final, verdict, tables = _verify(client, route_ref, gateway, pools, options, journal)
-            verdict, tables = _account_for_shadowing(verdict, tables, preflight.findings)
+            final, verdict, tables = _verify(
+                client, route_ref, gateway, pools, options, journal, preflight.findings
+            )
         except InferrouteError as error:
             # The route is applied: keep that on record, then report why verifying failed.
             journal.add("verify", f"failed: {error}")
@@ -574,13 +575,16 @@ def _verify(
     pools: list[PoolInfo],
     options: ExposeOptions,
     journal: Journal,
+    findings: list[Any],
 ) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
     from ..verify import route_verdict
 
     final, settled = _wait_for_verdict(client, route, gateway.ref, options.wait_timeout_ms)
-    verdict = route_verdict(final, gateway.ref, gateway.class_name)
-    tables = _verification_tables(client, final, gateway, pools)
+    verdict = _account_for_shadowing(
+        route_verdict(final, gateway.ref, gateway.class_name), findings
+    )
+    tables = _verification_tables(client, final, gateway, pools, verdict)
     if settled:
         journal.add("verify", f"{verdict.state}: {verdict.summary}")
     else:
@@ -588,19 +592,15 @@ def _verify(
     return final, verdict, tables
 
 
-def _account_for_shadowing(
-    verdict: Verdict, tables: str, findings: list[Any]
-) -> tuple[Verdict, str]:
+def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
     """Accepted and resolved, but an older route takes its traffic: not healthy (as `status`)."""
     from ..preflight import SHADOWED
-    from ..printers import render_verdict
     from ..verify import Verdict
 
     shadowed = next((f for f in findings if f.check == SHADOWED), None)
     if shadowed is None or not verdict.healthy:
-        return verdict, tables
-    new = Verdict("Shadowed", False, shadowed.message, shadowed.fix)
-    return new, tables.replace(render_verdict(verdict), render_verdict(new))
+        return verdict
+    return Verdict("Shadowed", False, shadowed.message, shadowed.fix)
 
 
 def _for_display(obj: dict[str, Any]) -> dict[str, Any]:
@@ -795,14 +795,16 @@ def _verification_tables(
     route: dict[str, Any],
     gateway: GatewayInfo,
     pools: list[PoolInfo],
+    verdict: Verdict,
 ) -> str:
+    """The route's, the Gateway's and the pools' conditions as they are now, and the verdict."""
     from ..printers import (
         render_gateway,
         render_pool_conditions,
         render_route_conditions,
         render_verdict,
     )
-    from ..verify import gateway_view, pool_parent_statuses, route_parent_statuses, route_verdict
+    from ..verify import gateway_view, pool_parent_statuses, route_parent_statuses
 
     parts = [render_route_conditions(route["metadata"]["name"], route_parent_statuses(route))]
     from ..model import GATEWAYS
@@ -816,7 +818,7 @@ def _verification_tables(
             parts.append(
                 render_pool_conditions(pool.ref, pool.api.api_version, pool_parent_statuses(obj))
             )
-    parts.append(render_verdict(route_verdict(route, gateway.ref, gateway.class_name)))
+    parts.append(render_verdict(verdict))
     return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
 
 
