@@ -135,15 +135,8 @@ def choose(
     *,
     kind: str,
     namespace: str,
-    flag: str,
-    missing_api: bool = False,
 ) -> Choice[T]:
     """Pick the only candidate, or hand back several to ask about; none is an error."""
-    if missing_api:
-        raise NotFound(
-            f"the cluster does not serve {kind}s (the CRD is not installed)",
-            _howto(kind),
-        )
     if not found:
         raise NotFound(f'no {kind} found in namespace "{namespace}" or any other', _howto(kind))
     ordered = tuple(sorted(found, key=lambda item: (item.ref.namespace, item.ref.name)))

@@ -676,7 +676,7 @@ def _find_gateway(
         scope = "the cluster"
     raw = {summarize_gateway(o).ref: o for o in objs}
     found = [summarize_gateway(o) for o in objs]
-    choice = choose(found, kind="Gateway", namespace=options.namespace, flag="--gateway")
+    choice = choose(found, kind="Gateway", namespace=options.namespace)
     picked = _settle_choice(choice, "Gateway", "--gateway", scope)
     return picked, raw[picked.ref]
 
@@ -716,7 +716,7 @@ def _find_pools(
     if not found_pools:
         found_pools = [summarize_pool(o, api) for api in apis for o in client.list(api, None)]
         scope = "the cluster"
-    choice = choose(found_pools, kind="InferencePool", namespace=options.namespace, flag="POOL")
+    choice = choose(found_pools, kind="InferencePool", namespace=options.namespace)
     return [_settle_choice(choice, "InferencePool", "a POOL argument", scope)]
 
 
