@@ -9,7 +9,7 @@ the Gateway and pools the route depends on, and shadowing by another route.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .inventory import Inventory, PoolState, RouteInfo
 from .model import POOL_GROUP_V1, Condition, ObjectRef
@@ -40,8 +40,7 @@ WARNING = "warning"
 VERDICT_ORDER = (NO_CONTROLLER, NOT_ACCEPTED, UNRESOLVED, STALE, PENDING, SHADOWED, DEGRADED, READY)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: what is wrong, in one line, and the fix (with YAML to apply when there is)."""
 
     severity: str  # error | warning
@@ -51,15 +50,13 @@ class Finding:
     fix_yaml: str | None = None
 
 
-@dataclass(frozen=True)
-class GatewayJudgement:
+class GatewayJudgement(NamedTuple):
     gateway: ObjectRef
     class_name: str
     verdict: Verdict
 
 
-@dataclass(frozen=True)
-class RouteDiagnosis:
+class RouteDiagnosis(NamedTuple):
     route: RouteInfo
     verdict: str
     judgements: tuple[GatewayJudgement, ...]

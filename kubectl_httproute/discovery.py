@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .errors import InvalidInput, NotFound
 from .model import DEFAULT_POOL_PORT, ObjectRef, ResourceApi
@@ -19,8 +19,7 @@ POOL_HOWTO = (
 )
 
 
-@dataclass(frozen=True)
-class ListenerInfo:
+class ListenerInfo(NamedTuple):
     name: str
     port: int | None
     protocol: str
@@ -28,8 +27,7 @@ class ListenerInfo:
     allowed_from: str  # Same | All | Selector | None
 
 
-@dataclass(frozen=True)
-class GatewayInfo:
+class GatewayInfo(NamedTuple):
     ref: ObjectRef
     class_name: str
     listeners: tuple[ListenerInfo, ...]
@@ -43,8 +41,7 @@ class GatewayInfo:
         return f"Gateway {self.ref} (class {self.class_name or '?'}; listeners: {ports or 'none'})"
 
 
-@dataclass(frozen=True)
-class PoolInfo:
+class PoolInfo(NamedTuple):
     ref: ObjectRef
     api: ResourceApi
     target_port: int | None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ApiError, NotFound
 from .fields import as_int as _int
@@ -41,8 +41,7 @@ if TYPE_CHECKING:
     from .kube import KubeClient
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """A kind (in a namespace, or everywhere) that could not be read, and why."""
 
     kind: str
@@ -58,8 +57,7 @@ class Unreadable:
 ParentRef = tuple[str | None, str, str, str, str, int | None]
 
 
-@dataclass(frozen=True)
-class RouteInfo:
+class RouteInfo(NamedTuple):
     """An HTTPRoute with at least one InferencePool backendRef, reduced to what status shows."""
 
     summary: RouteSummary
@@ -137,8 +135,7 @@ class RouteInfo:
         return min(seen) if seen else None
 
 
-@dataclass(frozen=True)
-class PoolState:
+class PoolState(NamedTuple):
     """An InferencePool (v1 or v1alpha2): selector, ports, endpoint picker, parent statuses."""
 
     ref: ObjectRef
@@ -155,15 +152,13 @@ class PoolState:
         return ",".join(f"{k}={v}" for k, v in self.selector)
 
 
-@dataclass(frozen=True)
-class ClassState:
+class ClassState(NamedTuple):
     name: str
     controller: str
     accepted: Condition | None
 
 
-@dataclass(frozen=True)
-class GrantState:
+class GrantState(NamedTuple):
     """A ReferenceGrant: who (from) may refer to what (to) in its namespace."""
 
     ref: ObjectRef
@@ -180,8 +175,7 @@ class GrantState:
         return src and dst
 
 
-@dataclass(frozen=True)
-class PodCount:
+class PodCount(NamedTuple):
     total: int
     ready: int
 
@@ -220,10 +214,6 @@ class Inventory:
 
 # ---------------------------------------------------------------------------------------------
 # Reducers: one object → one summary. Pure.
-
-
-
-
 
 
 def _path_label(match: Mapping[str, Any]) -> str:

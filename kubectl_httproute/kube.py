@@ -539,9 +539,12 @@ def _root_cause(exc: BaseException) -> str:
         reason = getattr(reason, "reason", None)
     text = str(reason or exc)
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or (
-        "failed to resolve" in lowered
-    ) or "temporary failure in name resolution" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or ("failed to resolve" in lowered)
+        or "temporary failure in name resolution" in lowered
+    ):
         return "the host name does not resolve (DNS)"
     if "incompleteread" in lowered or "connection broken" in lowered:
         return "it closed in the middle of the response"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import KubeconfigError
 
@@ -23,8 +22,7 @@ PATH_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class KubeconfigSelection:
+class KubeconfigSelection(NamedTuple):
     """The merged kubeconfig, the context in force, and what that context names."""
 
     config: dict[str, Any]

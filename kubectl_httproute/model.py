@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 POOL_GROUP_V1 = "inference.networking.k8s.io"
@@ -14,8 +14,7 @@ MANAGED_BY_VALUE = "kubectl-inferroute"
 DEFAULT_POOL_PORT = 8000
 
 
-@dataclass(frozen=True)
-class ResourceApi:
+class ResourceApi(NamedTuple):
     """Where a kind is served: enough to build its URL."""
 
     group: str
@@ -53,8 +52,7 @@ SELF_SUBJECT_ACCESS_REVIEWS = ResourceApi(
 )
 
 
-@dataclass(frozen=True)
-class ServedApis:
+class ServedApis(NamedTuple):
     """Which of the kinds above the cluster serves, from discovery."""
 
     gateways: ResourceApi | None = None
@@ -67,8 +65,7 @@ class ServedApis:
         return next((api for api in self.pools if api.group == group), None)
 
 
-@dataclass(frozen=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     """A namespaced object's identity."""
 
     namespace: str
@@ -78,8 +75,7 @@ class ObjectRef:
         return f"{self.namespace}/{self.name}"
 
 
-@dataclass(frozen=True)
-class PoolBackend:
+class PoolBackend(NamedTuple):
     """One InferencePool the route sends traffic to."""
 
     name: str
@@ -89,14 +85,12 @@ class PoolBackend:
     weight: int = 1
 
 
-@dataclass(frozen=True)
-class HeaderMatch:
+class HeaderMatch(NamedTuple):
     name: str
     value: str
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+class RouteSpec(NamedTuple):
     """Everything that decides the HTTPRoute the plugin writes; built from flags and the cluster."""
 
     name: str
@@ -111,13 +105,10 @@ class RouteSpec:
     # None leaves `timeouts` out of the rule (GKE classes reject it); "0s" means no timeout.
     request_timeout: str | None = "0s"
     backend_timeout: str | None = "0s"
-    labels: tuple[tuple[str, str], ...] = field(
-        default_factory=lambda: ((MANAGED_BY_LABEL, MANAGED_BY_VALUE),)
-    )
+    labels: tuple[tuple[str, str], ...] = ((MANAGED_BY_LABEL, MANAGED_BY_VALUE),)
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One status condition, as the controller wrote it."""
 
     type: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from . import validation
 from .errors import InvalidInput
@@ -12,15 +12,13 @@ DRY_RUN_MODES = ("none", "client", "server")
 OUTPUT_FORMATS = ("yaml", "json")
 
 
-@dataclass(frozen=True)
-class PoolRequest:
+class PoolRequest(NamedTuple):
     ref: ObjectRef
     weight: int | None
     namespace_given: bool
 
 
-@dataclass(frozen=True)
-class ExposeOptions:
+class ExposeOptions(NamedTuple):
     """What `expose` was asked to do, checked; namespaces filled in by `complete`."""
 
     namespace: str
@@ -54,13 +52,13 @@ class ExposeOptions:
     def complete(self, namespace: str) -> ExposeOptions:
         """Fill the default namespace into every reference that did not name one."""
         pools = tuple(
-            p if p.namespace_given else replace(p, ref=ObjectRef(namespace, p.ref.name))
+            p if p.namespace_given else p._replace(ref=ObjectRef(namespace, p.ref.name))
             for p in self.pools
         )
         gateway = self.gateway
         if gateway is not None and not gateway.namespace:
             gateway = ObjectRef(namespace, gateway.name)
-        return replace(self, namespace=namespace, pools=pools, gateway=gateway)
+        return self._replace(namespace=namespace, pools=pools, gateway=gateway)
 
 
 def build_expose_options(

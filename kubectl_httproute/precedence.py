@@ -28,8 +28,7 @@ hosts a listener admits is not considered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .fields import as_list as _list
 from .fields import as_map as _map
@@ -39,8 +38,7 @@ from .model import GATEWAY_GROUP, ObjectRef
 ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
 
 
-@dataclass(frozen=True)
-class MatchKey:
+class MatchKey(NamedTuple):
     """One HTTPRouteMatch, normalised so that equal keys match exactly the same requests."""
 
     path_type: str  # Exact | PathPrefix | RegularExpression
@@ -64,8 +62,7 @@ class MatchKey:
         return text
 
 
-@dataclass(frozen=True)
-class RouteSummary:
+class RouteSummary(NamedTuple):
     """What precedence needs of an HTTPRoute: identity, age, hostnames, parents, matches."""
 
     ref: ObjectRef
@@ -76,17 +73,13 @@ class RouteSummary:
     pools: tuple[tuple[str, str, str, int], ...]  # (group, namespace, name, weight)
 
 
-@dataclass(frozen=True)
-class Shadowing:
+class Shadowing(NamedTuple):
     """winner takes all of loser's traffic on gateway; detail says why."""
 
     winner: ObjectRef
     loser: ObjectRef
     gateway: str  # "ns/name", plus "#section" when the loser attaches to one listener
     detail: str
-
-
-
 
 
 def _normal_path(path_type: str, path: str) -> str:

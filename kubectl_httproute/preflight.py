@@ -9,8 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InferrouteError
 from .model import (
@@ -38,8 +37,7 @@ VOLATILE_METADATA = (
 )
 
 
-@dataclass(frozen=True)
-class PreflightFinding:
+class PreflightFinding(NamedTuple):
     """One thing preflight found: how bad, what it means, what to do, and text to show."""
 
     check: str
@@ -68,8 +66,7 @@ def blocked_error(findings: Sequence[PreflightFinding]) -> PreflightBlocked:
 # --- 1. permission -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AccessCheck:
+class AccessCheck(NamedTuple):
     """One verb on one resource in one namespace, as `kubectl auth can-i` asks it."""
 
     verb: str

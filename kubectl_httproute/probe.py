@@ -16,8 +16,7 @@ import json
 import shlex
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import InferrouteError
 from .model import SERVICES, ObjectRef
@@ -34,8 +33,7 @@ SERVICE_PROXY = "service-proxy"
 IN_CLUSTER = "in-cluster command"
 
 
-@dataclass(frozen=True)
-class ProbeTarget:
+class ProbeTarget(NamedTuple):
     """Where and how to send the probe: pure, from the route and its Gateway."""
 
     gateway: ObjectRef
@@ -45,8 +43,7 @@ class ProbeTarget:
     prefix: str  # the route's path prefix, "" for "/"
 
 
-@dataclass(frozen=True)
-class ProbeStep:
+class ProbeStep(NamedTuple):
     request: str  # "GET /v1/models"
     status: int | None
     latency_ms: int | None
@@ -58,13 +55,12 @@ class ProbeStep:
         return self.status is not None and 200 <= self.status < 300
 
 
-@dataclass(frozen=True)
-class ProbeResult:
+class ProbeResult(NamedTuple):
     path: str  # direct | service-proxy | in-cluster command
     url: str
     steps: tuple[ProbeStep, ...] = ()
     command: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -7,9 +7,9 @@ import os
 import re
 import tempfile
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InferrouteError
 from .explain import share_percent
@@ -23,8 +23,7 @@ class RecordError(InferrouteError):
     """The deployment record could not be written: the path exists or the directory is unusable."""
 
 
-@dataclass(frozen=True)
-class RecordData:
+class RecordData(NamedTuple):
     """Everything the record says, gathered by the command before anything is written."""
 
     timestamp: datetime  # UTC

@@ -6,9 +6,8 @@ Everything here is a pure function of the dicts the API server returns: no reque
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from .fields import as_int as _int
 from .fields import as_list as _list
@@ -27,8 +26,7 @@ STALE = "Stale"
 PENDING = "Pending"
 
 
-@dataclass(frozen=True)
-class ParentConditions:
+class ParentConditions(NamedTuple):
     """One status.parents[] entry: which parent, which controller, what it said."""
 
     # "llm/inference-gateway", plus "#http" when sectionName is set, ":80" when port is set
@@ -37,8 +35,7 @@ class ParentConditions:
     conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The controller's answer about a route, in one line, with the fix when it is not healthy."""
 
     state: str  # READY | NOT_ACCEPTED | UNRESOLVED | NO_CONTROLLER | STALE | PENDING
@@ -47,8 +44,7 @@ class Verdict:
     fix: str
 
 
-@dataclass(frozen=True)
-class ListenerView:
+class ListenerView(NamedTuple):
     """A Gateway listener: its spec joined with its status."""
 
     name: str
@@ -60,8 +56,7 @@ class ListenerView:
     conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class GatewayView:
+class GatewayView(NamedTuple):
     """What a Gateway says about itself: class, conditions, addresses and listeners."""
 
     ref: ObjectRef
@@ -73,10 +68,6 @@ class GatewayView:
 
 # ---------------------------------------------------------------------------------------------
 # Small accessors: API objects are untyped JSON, so every read tolerates a missing or null field.
-
-
-
-
 
 
 def _one_line(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import replace
 from typing import Any
 
 import jsonschema
@@ -40,20 +39,17 @@ DEFAULT = RouteSpec(
 
 CASES: dict[str, RouteSpec] = {
     "default": DEFAULT,
-    "weighted": replace(
-        DEFAULT,
+    "weighted": DEFAULT._replace(
         backends=(
             PoolBackend("qwen-pool", "llm", weight=90),
             PoolBackend("qwen-canary", "llm", weight=10),
         ),
     ),
-    "cross_namespace": replace(
-        DEFAULT,
+    "cross_namespace": DEFAULT._replace(
         gateway=ObjectRef("gateways", "llm-d-inference-gateway"),
         backends=(PoolBackend("qwen-pool", "pools"),),
     ),
-    "hostnames_headers_exact": replace(
-        DEFAULT,
+    "hostnames_headers_exact": DEFAULT._replace(
         section_name="http",
         hostnames=("llm.example.com", "*.llm.example.com"),
         path="/v1/completions",
@@ -62,9 +58,9 @@ CASES: dict[str, RouteSpec] = {
         request_timeout="10m",
         backend_timeout="9m30s",
     ),
-    "gke_no_timeouts": replace(DEFAULT, request_timeout=None, backend_timeout=None),
-    "v1alpha2_pool": replace(
-        DEFAULT, backends=(PoolBackend("qwen-pool", "llm", group=POOL_GROUP_V1ALPHA2),)
+    "gke_no_timeouts": DEFAULT._replace(request_timeout=None, backend_timeout=None),
+    "v1alpha2_pool": DEFAULT._replace(
+        backends=(PoolBackend("qwen-pool", "llm", group=POOL_GROUP_V1ALPHA2),)
     ),
 }
 
@@ -181,12 +177,12 @@ def test_omits_timeouts_for_gke_classes() -> None:
 def test_includes_only_the_timeout_given(
     request_: str | None, backend: str | None, expected: dict[str, str]
 ) -> None:
-    spec = replace(DEFAULT, request_timeout=request_, backend_timeout=backend)
+    spec = DEFAULT._replace(request_timeout=request_, backend_timeout=backend)
     assert build_httproute(spec)["spec"]["rules"][0]["timeouts"] == expected
 
 
 def test_omits_hostnames_headers_section_and_labels_when_not_given() -> None:
-    route = build_httproute(replace(DEFAULT, labels=()))
+    route = build_httproute(DEFAULT._replace(labels=()))
     assert "hostnames" not in route["spec"]
     assert "headers" not in route["spec"]["rules"][0]["matches"][0]
     assert "sectionName" not in route["spec"]["parentRefs"][0]

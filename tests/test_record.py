@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 from datetime import datetime, timedelta, timezone
@@ -94,7 +93,7 @@ def record_data(**changes: object) -> RecordData:
             ("verify", "Stale for 2s, then Ready"),
         ),
     )
-    return dataclasses.replace(data, **changes)  # type: ignore[arg-type]
+    return data._replace(**changes)
 
 
 # --- rendering -------------------------------------------------------------------------------

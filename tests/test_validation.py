@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -562,7 +561,7 @@ def make_spec(**changes: Any) -> RouteSpec:
         gateway=ObjectRef("llm", "inference-gateway"),
         backends=(PoolBackend("qwen-pool", "llm"),),
     )
-    return replace(spec, **changes)
+    return spec._replace(**changes)
 
 
 def test_accepts_the_default_spec_unchanged() -> None:

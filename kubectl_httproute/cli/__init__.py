@@ -38,8 +38,31 @@ Exit codes:
 """
 
 
+# Each subcommand's module is imported only when that subcommand runs: `status` does not pay
+# for `expose`'s modules (nor their dataclasses) and the reverse.
+SUBCOMMANDS = {
+    "expose": ("expose", "expose"),
+    "status": ("status", "status"),
+    "completion": ("completion", "completion"),
+    "__complete": ("completion", "kubectl_complete_command"),
+}
+
+
 class InferrouteGroup(click.Group):
-    """Maps our errors to one line and an exit code; a traceback only with -v."""
+    """Loads subcommands on demand; maps our errors to one line and an exit code (a traceback
+    only with -v)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*SUBCOMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in SUBCOMMANDS:
+            import importlib
+
+            module, attr = SUBCOMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import handling_interrupts
@@ -90,20 +113,6 @@ def _verbosity(ctx: click.Context) -> int:
 @click.pass_context
 def root(ctx: click.Context, /, **_: Any) -> None:
     ctx.ensure_object(dict)
-
-
-def _register() -> None:
-    from .completion import completion, kubectl_complete_command
-    from .expose import expose
-    from .status import status
-
-    root.add_command(expose)
-    root.add_command(status)
-    root.add_command(completion)
-    root.add_command(kubectl_complete_command)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

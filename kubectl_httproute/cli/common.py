@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -56,8 +55,7 @@ def kube_flags(func: F) -> F:
     return func
 
 
-@dataclass(frozen=True)
-class GlobalFlags:
+class GlobalFlags(NamedTuple):
     kubeconfig: str | None = None
     context: str | None = None
     cluster: str | None = None

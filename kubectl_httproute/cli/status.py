@@ -6,9 +6,8 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -69,8 +68,7 @@ Exit codes:
 OUTPUTS = ("wide", "yaml", "json")
 
 
-@dataclass(frozen=True)
-class StatusOptions:
+class StatusOptions(NamedTuple):
     route: str | None
     all_namespaces: bool
     output: str | None
@@ -141,8 +139,7 @@ def build_status_options(params: dict[str, Any]) -> StatusOptions:
     )
 
 
-@dataclass(frozen=True)
-class StatusView:
+class StatusView(NamedTuple):
     """One rendering of status: the text to print, a change key, and the exit code it implies."""
 
     text: str
