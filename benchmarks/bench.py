@@ -6,8 +6,13 @@ status at 1k, 5k and 10k routes. Prints medians (wall time, peak memory) and rat
     make bench
 
 The API server is the test suite's fake (benchmarks/fakeserver.py) in its own process; clients
-are measured as separate processes (the installed console script, as a user runs it), peak
-memory from the child's rusage. A benchmark, never a timed test.
+are measured as separate processes, peak memory from the child's rusage. A benchmark, never a
+timed test.
+
+The plugin measured is the one a user gets from `pipx install`: this checkout installed (not
+editable) into its own venv under build/bench-venv, so no development .pth files or editable
+finders of the machine's Python are timed. `--installed` measures the current environment's
+console script instead.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 KUBECTL = shutil.which("kubectl")
-PLUGIN = Path(sys.prefix) / "bin" / "kubectl-inferroute"
+VENV = ROOT / "build" / "bench-venv"
+PYTHON = sys.executable  # the interpreter that runs the plugin; main() may point it at VENV
 SHADOWING = """
 import resource, sys, time
 from kubectl_httproute.cli.common import GlobalFlags, open_cluster
@@ -49,9 +55,24 @@ print(time.perf_counter() - start)
 
 
 def plugin(*args: str) -> list[str]:
-    if PLUGIN.exists():
-        return [str(PLUGIN), *args]
-    return [sys.executable, "-m", "kubectl_httproute", *args]
+    script = Path(PYTHON).parent / "kubectl-inferroute"
+    if script.exists():
+        return [str(script), *args]
+    return [PYTHON, "-m", "kubectl_httproute", *args]
+
+
+def install_venv() -> str:
+    """This checkout, installed as pipx would (its own venv, not editable, compiled); the venv's
+    python. The venv is kept between runs; the package is reinstalled every time."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {VENV}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
+    else:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--force-reinstall",
+                        "--no-deps", str(ROOT)], check=True)
+    return str(python)
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -126,7 +147,7 @@ def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
             "contexts: [{name: fake, context: {cluster: fake, user: admin, namespace: llm}}]\n"
             "current-context: fake\n")
         yield {**os.environ, "HOME": str(home), "KUBECONFIG": str(config),
-               "NO_PROXY": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+               "NO_PROXY": "127.0.0.1"}
     finally:
         if proc.stdin:
             proc.stdin.close()
@@ -143,7 +164,7 @@ def startup(table: Table, env: dict[str, str], n: int) -> None:
         table.add(f"complete {' '.join(words)}",
                   *paired(plugin("__complete", *words), kubectl_help, env, n),
                   note=" (vs kubectl --help)")
-    table.add("python -c pass (floor)", runs([sys.executable, "-c", "pass"], env, n), None)
+    table.add("python -c pass (floor)", runs([PYTHON, "-c", "pass"], env, n), None)
 
 
 def commands(table: Table, home: Path, n: int) -> None:
@@ -193,7 +214,7 @@ def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
                       *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n))
             table.add(f"{size} routes: status -A",
                       *paired(plugin("status", "-A"), kubectl, env, n))
-            checks = [measure([sys.executable, "-c", SHADOWING], env) for _ in range(n)]
+            checks = [measure([PYTHON, "-c", SHADOWING], env) for _ in range(n)]
             table.add(f"{size} routes: shadowing check (in-process)",
                       [(float(out), mem) for _, mem, out in checks], None)
 
@@ -204,7 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per command at scale")
     parser.add_argument("--startup-runs", type=int, default=21)
     parser.add_argument("--skip", default="", help="comma list of startup,commands,scale")
+    parser.add_argument("--installed", action="store_true",
+                        help="measure this environment's install, not a fresh venv's")
     args = parser.parse_args(argv)
+    global PYTHON
+    if not args.installed:
+        PYTHON = install_venv()
     skip = set(filter(None, args.skip.split(",")))
     table = Table()
     with tempfile.TemporaryDirectory() as tmp:

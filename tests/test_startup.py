@@ -150,6 +150,22 @@ def test_help_through_click_imports_no_client_yaml_or_tables(args: list[str]) ->
 
 
 @pytest.mark.parametrize(
+    ("args", "other"),
+    [
+        (["expose", "--gateway", "g", "--help"], "status"),
+        (["status", "-n", "llm", "--help"], "expose"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else value,
+)
+def test_a_subcommand_loads_only_its_own_module(args: list[str], other: str) -> None:
+    _, modules = run_python(RUN_MAIN, *args)
+
+    assert f"kubectl_httproute.cli.{args[0]}" in modules
+    assert f"kubectl_httproute.cli.{other}" not in modules
+    assert "traceback" not in modules  # only -v prints one
+
+
+@pytest.mark.parametrize(
     "words", [["ex"], ["expose", "--gat"], ["status", "--"], ["completion", ""]], ids=" ".join
 )
 def test_completing_subcommands_and_flags_imports_no_client_yaml_or_tables(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 import click
@@ -72,7 +71,7 @@ class InferrouteGroup(click.Group):
                 return super().invoke(ctx)
         except InferrouteError as error:
             if _verbosity(ctx) > 0:
-                traceback.print_exc()
+                _print_traceback()
             click.echo(fail_line(error), err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
@@ -82,12 +81,18 @@ class InferrouteGroup(click.Group):
             raise
         except Exception as error:  # a bug of ours: still one line, unless asked for more
             if _verbosity(ctx) > 0:
-                traceback.print_exc()
+                _print_traceback()
             click.echo(
                 f"error: unexpected {type(error).__name__}: {error}; run again with -v for details",
                 err=True,
             )
             ctx.exit(EXIT_FAILED)
+
+
+def _print_traceback() -> None:
+    import traceback  # only with -v: not worth its import on every run
+
+    traceback.print_exc()
 
 
 def _verbosity(ctx: click.Context) -> int:
