@@ -22,6 +22,18 @@ PATH_KEYS = {
 }
 
 
+class GlobalFlags(NamedTuple):
+    """kubectl's global flags, as given (None: not given)."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    cluster: str | None = None
+    user: str | None = None
+    namespace: str | None = None
+    request_timeout: str | None = None
+    verbose: int = 0
+
+
 class KubeconfigSelection(NamedTuple):
     """The merged kubeconfig, the context in force, and what that context names."""
 
@@ -212,4 +224,15 @@ def load_kubeconfig(
         namespace=namespace or ctx.get("namespace") or "default",
         server=server.rstrip("/"),
         sources=tuple(str(p) for p in paths),
+    )
+
+
+def load_selection(flags: GlobalFlags) -> KubeconfigSelection:
+    """The merged kubeconfig and the context the flags choose, as kubectl would pick them."""
+    return load_kubeconfig(
+        flags.kubeconfig,
+        context=flags.context,
+        cluster=flags.cluster,
+        user=flags.user,
+        namespace=flags.namespace,
     )

@@ -17,12 +17,8 @@ from click.testing import CliRunner
 from conftest import write_kubeconfig
 
 from kubectl_httproute.cli import root
-from kubectl_httproute.cli.completion import (
-    COMPLETION_TIMEOUT,
-    complete,
-    kubectl_complete,
-    render_cobra,
-)
+from kubectl_httproute.cli.completion import complete, kubectl_complete, render_cobra
+from kubectl_httproute.names import COMPLETION_TIMEOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from ..errors import InferrouteError
+from ..kubeconfig import GlobalFlags as GlobalFlags
+from ..kubeconfig import load_selection as load_selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,16 +55,6 @@ def kube_flags(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
-
-
-class GlobalFlags(NamedTuple):
-    kubeconfig: str | None = None
-    context: str | None = None
-    cluster: str | None = None
-    user: str | None = None
-    namespace: str | None = None
-    request_timeout: str | None = None
-    verbose: int = 0
 
 
 def global_flags(ctx: click.Context, params: dict[str, Any]) -> GlobalFlags:
@@ -124,16 +116,3 @@ def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = 
         else DEFAULT_REQUEST_TIMEOUT
     )
     return KubeClient(load_selection(flags), request_timeout=timeout, on_warning=on_warning)
-
-
-def load_selection(flags: GlobalFlags) -> Any:
-    """The merged kubeconfig and the context the flags choose, as kubectl would pick them."""
-    from ..kubeconfig import load_kubeconfig
-
-    return load_kubeconfig(
-        flags.kubeconfig,
-        context=flags.context,
-        cluster=flags.cluster,
-        user=flags.user,
-        namespace=flags.namespace,
-    )

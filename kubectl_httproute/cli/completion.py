@@ -16,19 +16,14 @@ from typing import TYPE_CHECKING
 import click
 from click.shell_completion import CompletionItem, ShellComplete, get_completion_class
 
-from ..errors import InferrouteError, NotFound
-from ..model import GATEWAYS, HTTPROUTES, POOLS_V1, POOLS_V1ALPHA2, ResourceApi
-from .common import global_flags, load_selection
+from .common import global_flags
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..kubeconfig import KubeconfigSelection
 
 PROG = "kubectl-inferroute"
 COMPLETE_VAR = "_KUBECTL_INFERROUTE_COMPLETE"
-# A TAB must answer at once: one short try per request, no retry pauses.
-COMPLETION_TIMEOUT = 1.0
 
 # cobra's ShellCompDirective values, which kubectl expects from a plugin's completer.
 DIRECTIVE_DEFAULT = 0  # may fall back to file names
@@ -68,104 +63,37 @@ Examples:
 """
 
 
-# --- names from the cluster -------------------------------------------------------------------
+# --- names from the cluster (kubectl_httproute.names) -------------------------------------------
 
 
-def list_names(ctx: click.Context, apis: Sequence[ResourceApi], namespace: str | None) -> list[str]:
-    """Names of the first of `apis` the cluster serves, in `namespace` (default: the context's).
-
-    Any failure (no kubeconfig, unreachable, forbidden, slow) gives no names: completion must
-    never print an error or hang the shell.
-    """
-    try:
-        from ..kube import KubeClient
-
-        selection = load_selection(global_flags(ctx, ctx.params))
-        if not _may_answer(selection):
-            return []
-        client = KubeClient(
-            selection, request_timeout=COMPLETION_TIMEOUT, sleep=lambda _seconds: None
-        )
-        try:
-            for api in apis:
-                try:
-                    items = client.list(api, namespace or selection.namespace)
-                except NotFound:  # this API is not served: try the next version
-                    continue
-                return sorted(
-                    {(item.get("metadata") or {}).get("name", "") for item in items} - {""}
-                )
-        finally:
-            client.close()
-    except (InferrouteError, Exception):
-        return []
-    return []
-
-
-def _may_answer(selection: KubeconfigSelection) -> bool:
-    """False when the API server's port refuses or does not answer a TCP connect: then there
-    are no names, without loading the client (0.2 s) for nothing. Behind a proxy, assume yes."""
-    import os
-    import socket
-    from urllib.parse import urlsplit
-
-    proxies = ("https_proxy", "http_proxy", "all_proxy")
-    if any(os.environ.get(name) or os.environ.get(name.upper()) for name in proxies):
-        return True
-    clusters = selection.config.get("clusters") or []
-    for entry in clusters:
-        if entry.get("name") == selection.cluster_name and (entry.get("cluster") or {}).get(
-            "proxy-url"
-        ):
-            return True
-    url = urlsplit(selection.server)
-    try:
-        port = url.port or (443 if url.scheme == "https" else 80)
-        with socket.create_connection((url.hostname or "", port), timeout=COMPLETION_TIMEOUT):
-            return True
-    except (OSError, ValueError):
-        return False
-
-
-def _complete_refs(
-    ctx: click.Context, incomplete: str, apis: Sequence[ResourceApi]
+def _names(
+    kind: str, ctx: click.Context, incomplete: str, chosen: tuple[str, ...] = ()
 ) -> list[CompletionItem]:
-    """[NAMESPACE/]NAME: names in the flag's namespace, or in NAMESPACE once it is typed."""
-    namespace, slash, prefix = incomplete.rpartition("/")
-    if slash and not namespace:
-        return []
-    lead = f"{namespace}/" if slash else ""
-    names = list_names(ctx, apis, namespace or None)
-    return [CompletionItem(lead + name) for name in names if name.startswith(prefix)]
+    from ..names import candidates
+
+    flags = global_flags(ctx, ctx.params)
+    return [CompletionItem(value) for value in candidates(kind, flags, incomplete, chosen)]
 
 
 def complete_pools(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
-    """InferencePool names for `[NAMESPACE/]POOL[=WEIGHT]` (the weight is the user's to type)."""
-    if "=" in incomplete:
-        return []
-    chosen = set(ctx.params.get(param.name or "") or ())
-    items = _complete_refs(ctx, incomplete, (POOLS_V1, POOLS_V1ALPHA2))
-    return [item for item in items if item.value not in chosen]
+    """InferencePool names for `[NAMESPACE/]POOL[=WEIGHT]`, except those already given."""
+    return _names("pools", ctx, incomplete, tuple(ctx.params.get(param.name or "") or ()))
 
 
 def complete_gateways(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Gateway names for `--gateway [NAMESPACE/]NAME`."""
-    return _complete_refs(ctx, incomplete, (GATEWAYS,))
+    return _names("gateways", ctx, incomplete)
 
 
 def complete_routes(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """HTTPRoute names in the namespace."""
-    return [
-        CompletionItem(name)
-        for name in list_names(ctx, (HTTPROUTES,), None)
-        if name.startswith(incomplete)
-    ]
+    return _names("routes", ctx, incomplete)
 
 
 # --- the engine -------------------------------------------------------------------------------
