@@ -228,11 +228,12 @@ def test_prerendered_completion_is_exactly_what_click_answers(words: list[str]) 
 
 @pytest.mark.parametrize(
     "words",
-    [["expose", ""], ["expose", "qw"], ["status", ""], ["completion", ""], ["expose", "x", "-"],
-     ["expose", "--gateway", ""], ["--gateway=x"], ["-v", "ex"]],
+    [["completion", ""], ["expose", "x", "-"], ["expose", "--dry-run", ""], ["status", "-o", ""],
+     ["status", "--", ""], ["--gateway=x"], ["-v", "ex"]],
     ids=repr,
 )
-def test_names_and_values_are_left_to_click(words: list[str]) -> None:
+def test_values_and_odd_lines_are_left_to_click(words: list[str]) -> None:
+    # Names are answered without click too: tests/test_fast_completion.py.
     assert completed(words) is None
 
 

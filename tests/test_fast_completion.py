@@ -1,0 +1,193 @@
+"""A TAB on a pool, Gateway or route name is answered without click, exactly as click answers it.
+
+`__main__.named` reads the line with option tables click's own commands produced and offers
+names from the same code click's callbacks use; a line it does not follow goes to click. These
+tests hold the two side by side, on chosen lines and on lines hypothesis puts together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from conftest import write_kubeconfig
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kubectl_httproute.__main__ import completed, name_request, named
+from kubectl_httproute.cli.completion import kubectl_complete
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def names_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Pools, Gateways and routes in namespaces llm and team; the environment to reach them
+    ($KUBECONFIG's context is in llm; TEAM_CONFIG's in team)."""
+    from fakekube import FakeCluster
+    from fakekube import objects as o
+
+    home = tmp_path_factory.mktemp("names")
+    with FakeCluster() as fake:
+        for ns in ("llm", "team"):
+            fake.add(o.namespace(ns))
+        fake.add(o.gateway_class())
+        for obj in (
+            o.gateway("inference-gateway", "llm"),
+            o.gateway("team-gw", "team"),
+            o.pool_v1("qwen-pool", "llm"),
+            o.pool_v1("qwen-canary", "llm"),
+            o.pool_v1("team-pool", "team"),
+            o.httproute("qwen-route", "llm"),
+            o.httproute("other-route", "llm"),
+            o.httproute("team-route", "team", gateway="team-gw"),
+        ):
+            fake.add(obj)
+        config = write_kubeconfig(home / "config", fake.url)
+        team = write_kubeconfig(home / "team-config", fake.url, namespace="team")
+        yield {"KUBECONFIG": str(config), "TEAM_CONFIG": str(team), "HOME": str(home)}
+
+
+def both(words: list[str], env: dict[str, str]) -> tuple[str | None, str]:
+    """(the fast answer or None, click's answer) for kubectl's completer called with `words`."""
+    with mock.patch.dict(os.environ, env):
+        return named(words), kubectl_complete(words)
+
+
+LINES = [
+    ["status", ""],
+    ["status", "q"],
+    ["status", "-n", "team", ""],
+    ["status", "--namespace=team", "t"],
+    ["-n", "team", "status", ""],
+    ["-n", "team", "status", "-n", "llm", ""],  # after the subcommand wins
+    ["status", "-A", "-o", "wide", "-v", ""],
+    ["expose", ""],
+    ["expose", "qwen"],
+    ["expose", "qwen-pool", ""],  # a pool already on the line is not offered again
+    ["expose", "qwen-pool=90", "qwen-c"],
+    ["expose", "team/"],
+    ["expose", "team/t"],
+    ["expose", "--gateway", ""],
+    ["expose", "--gateway", "team/"],
+    ["expose", "-n", "team", "--gateway", ""],
+    ["expose", "--yes", "--no-wait", "--dry-run", "server", "-o", "yaml", "qwen-pool", ""],
+    ["expose", "--hostname", "a.example.com", "--hostname", "b.example.com", ""],
+    ["--context", "test", "expose", "--gateway", "inf"],
+]
+
+
+@pytest.mark.parametrize("words", LINES, ids=lambda words: " ".join(words) or "''")
+def test_a_name_is_offered_without_click_exactly_as_click_offers_it(
+    words: list[str], names_cluster: dict[str, str]
+) -> None:
+    fast, slow = both(words, names_cluster)
+
+    assert fast is not None
+    assert fast == slow
+
+
+def test_the_names_come_from_the_cluster(names_cluster: dict[str, str]) -> None:
+    assert both(["status", ""], names_cluster)[0] == "other-route\nqwen-route\n:4\n"
+    assert both(["expose", "team/"], names_cluster)[0] == "team/team-pool\n:4\n"
+    assert both(["expose", "--gateway", ""], names_cluster)[0] == "inference-gateway\n:4\n"
+    team = {**names_cluster, "KUBECONFIG": names_cluster["TEAM_CONFIG"]}
+    assert both(["status", ""], team)[0] == "team-route\n:4\n"
+
+
+def test_the_kubeconfig_flag_chooses_the_cluster_as_in_click(
+    names_cluster: dict[str, str],
+) -> None:
+    words = ["status", "--kubeconfig", names_cluster["TEAM_CONFIG"], ""]
+
+    fast, slow = both(words, names_cluster)
+
+    assert fast == slow == "team-route\n:4\n"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["status", "--", ""],  # after --, click reads options differently
+        ["status", "-nteam", ""],  # an option glued to its value
+        ["status", "-Av", ""],  # bundled short flags
+        ["status", "-o", ""],  # a value with choices, not names
+        ["status", "qwen-route", ""],  # ROUTE is already given
+        ["status", "--bogus", ""],
+        ["status", "-n", "-A", ""],  # a value that looks like an option
+        ["status", "--watch=yes", ""],
+        ["expose", "--name", ""],  # a value with no names
+        ["expose", "-"],  # flags: pre-rendered, not names
+        ["completion", ""],
+        ["bogus", ""],
+        ["-n", "llm", ""],
+        [""],
+        ["expose", "--gateway=", "="],
+    ],
+    ids=lambda words: " ".join(words) or "''",
+)
+def test_a_line_it_does_not_follow_is_left_to_click(words: list[str]) -> None:
+    assert name_request(words) is None
+
+
+def test_flags_and_subcommands_are_still_answered_from_the_prerendered_texts() -> None:
+    assert completed(["ex"]) is not None and "expose\t" in str(completed(["ex"]))
+    assert completed(["expose", "--gat"]) == "--gateway\tThe Gateway to attach to.\n:4\n"
+
+
+TOKENS = [
+    "expose", "status", "completion", "qwen-pool", "qwen-pool=10", "team/team-pool", "qwen-route",
+    "-n", "--namespace", "--namespace=team", "llm", "team", "-A", "-o", "wide", "yaml", "-v",
+    "-vv", "--gateway", "--gateway=team-gw", "--yes", "--dry-run", "client", "--", "-h",
+    "--context", "test", "--kubeconfig", "--hostname", "x.example.com", "--wait", "--no-wait",
+    "-w", "--probe", "--model", "m", "=", "-", "--bogus",
+]
+INCOMPLETE = ["", "q", "qwen", "t", "team/", "team/t", "llm/", "/", "x=1", "inf", "-", "--g", "="]
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    args=st.lists(st.sampled_from(TOKENS), max_size=6),
+    incomplete=st.sampled_from(INCOMPLETE),
+)
+def test_on_any_line_the_fast_answer_is_clicks_or_none(
+    args: list[str], incomplete: str, names_cluster: dict[str, str]
+) -> None:
+    words = [*args, incomplete]
+
+    fast, slow = both(words, names_cluster)
+
+    assert fast is None or fast == slow
+
+
+def test_a_name_tab_in_a_real_process_imports_no_click(names_cluster: dict[str, str]) -> None:
+    script = (
+        "import json, sys\n"
+        "from kubectl_httproute.__main__ import main\n"
+        "main()\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "__complete", "status", "-n", "team", ""],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **names_cluster},
+        timeout=60,
+        check=True,
+    )
+    modules: list[Any] = json.loads(done.stderr)
+
+    assert done.stdout == "team-route\n:4\n"
+    assert not [name for name in modules if name.split(".")[0] == "click"]
