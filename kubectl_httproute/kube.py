@@ -342,9 +342,13 @@ class KubeClient:
             if resp.status == 404:
                 raise _missing_api(api)
             body = resp.json() or {}
-            items: list[dict[str, Any]] = body.get("items") or []
-            yield items
+            del resp
             token = (body.get("metadata") or {}).get("continue") or ""
+            items: list[dict[str, Any]] = body.get("items") or []
+            del body
+            yield items
+            # Hold no page (raw or decoded) while the next one is fetched: one page at a time.
+            del items
             if not token:
                 return
 

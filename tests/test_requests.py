@@ -229,3 +229,36 @@ def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable(
     ]
     assert "kubernetes.client.api_client" not in loaded
     assert json.loads(done.stdout)["routes"]
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+def test_a_list_holds_no_page_while_it_fetches_the_next() -> None:
+    """Pages are read one at a time: when the request for the next page goes out, the list
+    holds nothing of the previous one (raw or decoded), so peak memory is one page's, not two."""
+    from kubectl_httproute.kube import KubeClient
+    from kubectl_httproute.kubeconfig import load_kubeconfig
+    from kubectl_httproute.model import HTTPROUTES
+
+    with cluster_with_routes(1200) as fake:
+        config = write_kubeconfig(Path.cwd() / "kubeconfig", fake.url)
+        client = KubeClient(load_kubeconfig(str(config)), request_timeout=30)
+        pages = client.list_pages(HTTPROUTES)
+        held: list[set[str]] = []
+        send = client.request
+
+        def spying_request(*args: Any, **kwargs: Any) -> Any:
+            frame = pages.gi_frame
+            held.append({name for name in ("resp", "body", "items") if name in frame.f_locals})
+            return send(*args, **kwargs)
+
+        client.request = spying_request  # type: ignore[method-assign]
+        sizes = []
+        for page in pages:
+            sizes.append(len(page))
+            del page
+        client.close()
+
+    assert sizes == [500, 500, 200]
+    assert held == [set(), set(), set()]

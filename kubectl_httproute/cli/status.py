@@ -215,6 +215,7 @@ def _build_view(
         from ..manifest import render_yaml
         from ..report import render_report_json
 
+        del inv, diagnoses  # the report holds what is printed: let the rest go first
         text = render_report_json(report) if options.output == "json" else render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
