@@ -164,6 +164,12 @@ def startup(table: Table, env: dict[str, str], n: int) -> None:
         table.add(f"complete {' '.join(words)}",
                   *paired(plugin("__complete", *words), kubectl_help, env, n),
                   note=" (vs kubectl --help)")
+    # `kubectl-inferroute <TAB>` in bash, through the script `completion bash` prints (click's
+    # own protocol, answered by click; `kubectl inferroute <TAB>` uses __complete above).
+    bash_env = {**env, "_KUBECTL_INFERROUTE_COMPLETE": "bash_complete",
+                "COMP_WORDS": "kubectl-inferroute expose --ga", "COMP_CWORD": "2"}
+    table.add("complete expose --ga (bash script)", *paired(plugin(), kubectl_help, bash_env, n),
+              note=" (vs kubectl --help)")
     table.add("python -c pass (floor)", runs([PYTHON, "-c", "pass"], env, n), None)
 
 

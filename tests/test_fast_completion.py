@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,12 +19,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 from conftest import write_kubeconfig
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubectl_httproute.__main__ import completed, name_request, named
-from kubectl_httproute.cli.completion import kubectl_complete
+from kubectl_httproute.cli import root
+from kubectl_httproute.cli.completion import COMPLETE_VAR, PROG, kubectl_complete
+from kubectl_httproute.fastcomplete import bash_complete, completed, name_request, named
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -190,4 +194,139 @@ def test_a_name_tab_in_a_real_process_imports_no_click(names_cluster: dict[str, 
     modules: list[Any] = json.loads(done.stderr)
 
     assert done.stdout == "team-route\n:4\n"
+    assert not [name for name in modules if name.split(".")[0] == "click"]
+
+
+# --- the bash script's protocol (click's bash_complete) -----------------------------------------
+
+
+def bash_env(words: list[str]) -> dict[str, str]:
+    """What the bash script sets for `kubectl-inferroute WORDS...` with the cursor on the last."""
+    line = " ".join([PROG, *(shlex.quote(word) for word in words[:-1]), shlex.quote(words[-1])])
+    if words[-1] == "":
+        line = " ".join([PROG, *(shlex.quote(word) for word in words[:-1])]) + " "
+    return {COMPLETE_VAR: "bash_complete", "COMP_WORDS": line, "COMP_CWORD": str(len(words))}
+
+
+def both_bash(env: dict[str, str], cluster_env: dict[str, str]) -> tuple[str | None, str]:
+    """(the fast answer or None, click's answer) to the bash script's call."""
+    with mock.patch.dict(os.environ, cluster_env):
+        fast = bash_complete(env)
+        result = CliRunner().invoke(root, [], env=env, prog_name=PROG, complete_var=COMPLETE_VAR)
+    assert result.exit_code == 0, result.output
+    return fast, result.stdout
+
+
+BASH_LINES = [
+    *LINES,
+    [""],
+    ["ex"],
+    ["expose", "--"],
+    ["expose", "--ga"],
+    ["status", "-"],
+    ["status", "--na"],
+]
+
+
+@pytest.mark.parametrize("words", BASH_LINES, ids=lambda words: " ".join(words) or "''")
+def test_the_bash_script_is_answered_without_click_exactly_as_click_answers(
+    words: list[str], names_cluster: dict[str, str]
+) -> None:
+    fast, slow = both_bash(bash_env(words), names_cluster)
+
+    assert fast is not None
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("line", "cword", "answered"),
+    [
+        (f"{PROG} status -n 'team' ", 4, True),
+        (f"{PROG} status --namespace \"team\" t", 4, True),
+        (f"{PROG} expose 'team/'", 2, True),
+        (f"{PROG} expose team\\/", 2, True),
+        (f'{PROG} status -n "tea', 3, False),  # the value of -n: click's to answer
+        (f"{PROG} expose 'team/", 2, True),  # an unclosed quote: the partial word
+        (PROG, 1, True),
+    ],
+)
+def test_quoted_and_unfinished_words_split_as_click_splits_them(
+    line: str, cword: int, answered: bool, names_cluster: dict[str, str]
+) -> None:
+    env = {COMPLETE_VAR: "bash_complete", "COMP_WORDS": line, "COMP_CWORD": str(cword)}
+
+    fast, slow = both_bash(env, names_cluster)
+
+    assert (fast is not None) == answered
+    assert fast is None or fast == slow
+    assert slow != "\n" or not answered  # each answered line offers something
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    args=st.lists(st.sampled_from(TOKENS), max_size=5),
+    incomplete=st.sampled_from(INCOMPLETE),
+)
+def test_on_any_line_the_bash_answer_is_clicks_or_none(
+    args: list[str], incomplete: str, names_cluster: dict[str, str]
+) -> None:
+    fast, slow = both_bash(bash_env([*args, incomplete]), names_cluster)
+
+    assert fast is None or fast == slow
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.skipif(shutil.which(PROG) is None, reason="needs the installed console script")
+def test_the_script_completion_bash_prints_completes_in_a_real_bash(
+    names_cluster: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "completion.bash"
+    script.write_text(CliRunner().invoke(root, ["completion", "bash"]).stdout)
+    program = (
+        f"source {shlex.quote(str(script))}\n"
+        'for line in "expose --ga" "status -n team " "ex"; do\n'
+        "  read -r -a COMP_WORDS <<< \"kubectl-inferroute $line\"\n"
+        '  COMP_CWORD=${#COMP_WORDS[@]}; [[ $line == *" " ]] || COMP_CWORD=$((COMP_CWORD - 1))\n'
+        "  COMPREPLY=()\n"
+        "  _kubectl_inferroute_completion kubectl-inferroute\n"
+        '  echo "${COMPREPLY[*]}"\n'
+        "done\n"
+    )
+    done = subprocess.run(
+        ["bash", "--norc", "-c", program],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **names_cluster},
+        timeout=60,
+        check=True,
+    )
+
+    assert done.stdout.splitlines() == ["--gateway", "team-route", "expose"]
+
+
+def test_the_bash_script_call_in_a_real_process_imports_no_click(
+    names_cluster: dict[str, str],
+) -> None:
+    script = (
+        "import json, sys\n"
+        "from kubectl_httproute.__main__ import main\n"
+        "main([])\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **names_cluster, **bash_env(["status", "-n", "team", ""])},
+        timeout=60,
+        check=True,
+    )
+    modules: list[Any] = json.loads(done.stderr)
+
+    assert done.stdout == "plain,team-route\n"
     assert not [name for name in modules if name.split(".")[0] == "click"]

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from kubectl_httproute import _prerendered
-from kubectl_httproute.__main__ import completed, prerendered
+from kubectl_httproute.__main__ import prerendered
 from kubectl_httproute.cli import PROG_NAME, root
 from kubectl_httproute.cli.completion import kubectl_complete
+from kubectl_httproute.fastcomplete import completed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -182,6 +183,9 @@ def test_completing_subcommands_and_flags_imports_no_client_yaml_or_tables(
 
 
 def test_help_option_names_are_the_same_for_every_command() -> None:
+    from kubectl_httproute import __main__, fastcomplete
+
+    assert __main__.HELP_FLAGS == fastcomplete.HELP_FLAGS == ("-h", "--help")
     ctx = click.Context(root, help_option_names=["-h", "--help"])
     for path in PATHS[1:]:
         command = root.get_command(ctx, path[0])
