@@ -154,17 +154,18 @@ TOKENS = [
     "-w", "--probe", "--model", "m", "=", "-", "--bogus",
 ]
 INCOMPLETE = ["", "q", "qwen", "t", "team/", "team/t", "llm/", "/", "x=1", "inf", "-", "--g", "="]
+# Lines hypothesis puts together: a few words from TOKENS, then the word being typed.
+any_line = given(
+    args=st.lists(st.sampled_from(TOKENS), max_size=6), incomplete=st.sampled_from(INCOMPLETE)
+)
+# Each example reads the (module-wide) test cluster: no deadline, and the fixture is shared.
+cluster_examples = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
-@settings(
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(
-    args=st.lists(st.sampled_from(TOKENS), max_size=6),
-    incomplete=st.sampled_from(INCOMPLETE),
-)
+@cluster_examples
+@any_line
 def test_on_any_line_the_fast_answer_is_clicks_or_none(
     args: list[str], incomplete: str, names_cluster: dict[str, str]
 ) -> None:
@@ -262,15 +263,8 @@ def test_quoted_and_unfinished_words_split_as_click_splits_them(
     assert slow != "\n" or not answered  # each answered line offers something
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(
-    args=st.lists(st.sampled_from(TOKENS), max_size=5),
-    incomplete=st.sampled_from(INCOMPLETE),
-)
+@cluster_examples
+@any_line
 def test_on_any_line_the_bash_answer_is_clicks_or_none(
     args: list[str], incomplete: str, names_cluster: dict[str, str]
 ) -> None:
