@@ -25,7 +25,7 @@ def prerendered(argv: list[str]) -> str | None:
             return None
         from .fastcomplete import bash_complete
 
-        return bash_complete(os.environ)
+        return bash_complete(os.environ.get("COMP_WORDS", ""), os.environ.get("COMP_CWORD", ""))
     if not argv:
         return None
     if argv[0] == "__complete":

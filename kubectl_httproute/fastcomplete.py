@@ -14,8 +14,6 @@ Tests hold each answer side by side with click's.
 
 from __future__ import annotations
 
-import os
-
 HELP_FLAGS = ("-h", "--help")
 # The flags that choose the cluster (cli.common.GLOBAL_FLAGS less those names do not need).
 SELECTION_FLAGS = ("kubeconfig", "context", "cluster", "user", "namespace")
@@ -132,13 +130,13 @@ def name_request(words: list[str]) -> NameRequest | None:
     return kind, flags, incomplete, chosen
 
 
-def bash_complete(environ: dict[str, str] | os._Environ[str]) -> str | None:
-    """The answer to the bash script's call (click's `bash_complete` instruction, with the line
-    in COMP_WORDS and the cursor's word in COMP_CWORD), in click's bash format, or None."""
+def bash_complete(comp_words: str, comp_cword: str) -> str | None:
+    """The answer to the bash script's call (click's `bash_complete` instruction: the line in
+    COMP_WORDS, the number of the cursor's word in COMP_CWORD), in click's bash format, or None."""
+    words = split_arg_string(comp_words)
     try:
-        words = split_arg_string(environ["COMP_WORDS"])
-        cword = int(environ["COMP_CWORD"])
-    except (KeyError, ValueError):
+        cword = int(comp_cword)
+    except ValueError:
         return None
     args = words[1:cword]
     incomplete = words[cword] if cword < len(words) else ""
@@ -148,7 +146,8 @@ def bash_complete(environ: dict[str, str] | os._Environ[str]) -> str | None:
     *lines, directive = answer.splitlines()
     if directive != DIRECTIVE_NO_FILE_COMP:
         return None
-    return "\n".join(f"plain,{line.split(chr(9), 1)[0]}" for line in lines) + "\n"
+    values = [line.split("\t", 1)[0] for line in lines]
+    return "\n".join(f"plain,{value}" for value in values) + "\n"
 
 
 def split_arg_string(string: str) -> list[str]:

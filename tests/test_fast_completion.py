@@ -212,7 +212,7 @@ def bash_env(words: list[str]) -> dict[str, str]:
 def both_bash(env: dict[str, str], cluster_env: dict[str, str]) -> tuple[str | None, str]:
     """(the fast answer or None, click's answer) to the bash script's call."""
     with mock.patch.dict(os.environ, cluster_env):
-        fast = bash_complete(env)
+        fast = bash_complete(env["COMP_WORDS"], env["COMP_CWORD"])
         result = CliRunner().invoke(root, [], env=env, prog_name=PROG, complete_var=COMPLETE_VAR)
     assert result.exit_code == 0, result.output
     return fast, result.stdout
