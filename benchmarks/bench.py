@@ -208,6 +208,22 @@ def commands(table: Table, home: Path, n: int) -> None:
                       env, n))
 
 
+def krew_bundle(table: Table, bundle: Path, home: Path, n: int) -> None:
+    """The krew archive's executable (`make dist`): a PyInstaller bundle with its own Python."""
+    print("krew bundle", file=sys.stderr)
+    env = {**os.environ, "HOME": str(home)}
+    kubectl_help = [KUBECTL, "--help"] if KUBECTL else None
+    table.add("krew bundle: --help", *paired([str(bundle), "--help"], kubectl_help, env, n))
+    table.add("krew bundle: complete expose --ga",
+              *paired([str(bundle), "__complete", "expose", "--ga"], kubectl_help, env, n),
+              note=" (vs kubectl --help)")
+    with server(100, home) as env:
+        table.add("krew bundle: complete status -n team-000 ''",
+                  *paired([str(bundle), "__complete", "status", "-n", "team-000", ""],
+                          [KUBECTL, "__complete", "get", "httproutes", "-n", "team-000", ""]
+                          if KUBECTL else None, env, n))
+
+
 def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
     for size in sizes:
         print(f"{size} routes", file=sys.stderr)
@@ -233,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma list of startup,commands,scale")
     parser.add_argument("--installed", action="store_true",
                         help="measure this environment's install, not a fresh venv's")
+    parser.add_argument("--bundle", type=Path,
+                        help="also measure this krew bundle's executable (make dist; unpack)")
     args = parser.parse_args(argv)
     global PYTHON
     if not args.installed:
@@ -246,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             startup(table, base_env, args.startup_runs)
         if "commands" not in skip:
             commands(table, home, args.startup_runs)
+        if args.bundle:
+            krew_bundle(table, args.bundle, home, args.startup_runs)
         if "scale" not in skip:
             scale(table, home, [int(s) for s in args.sizes.split(",")], args.runs)
     print(f"kubectl-inferroute: {' '.join(plugin())}; kubectl: {KUBECTL or 'not found'}; "
