@@ -44,9 +44,7 @@ BUILD = ROOT / "build"
 VENV = BUILD / "venv"
 PYI = BUILD / "pyinstaller"
 STAMP = ".inferroute-build-key"
-# Debug symbols are most of libpython's size (23 MB of it here); macOS keeps them, since
-# stripping there can break code signatures.
-STRIP = ["--strip"] if sys.platform.startswith("linux") else []
+SPEC = ROOT / "scripts" / "kubectl-inferroute.spec"  # what goes in the bundle, and how
 
 
 def log(text: str) -> None:
@@ -94,7 +92,7 @@ def ensure_build_venv() -> str:
 def source_key(venv_key: str) -> str:
     """Everything the bundle is made of: the plugin's sources, the entry point, this script."""
     files = sorted((ROOT / "kubectl_httproute").rglob("*.py"))
-    files += [Path(__file__).resolve(), ROOT / "scripts" / "pyinstaller_entry.py"]
+    files += [Path(__file__).resolve(), ROOT / "scripts" / "pyinstaller_entry.py", SPEC]
     parts = [venv_key.encode()]
     for path in files:
         parts.append(str(path.relative_to(ROOT)).encode())
@@ -119,27 +117,13 @@ def ensure_bundle(venv_key: str) -> Path:
             "-m",
             "PyInstaller",
             "--noconfirm",
-            "--onedir",
-            "--name",
-            EXECUTABLE,
             "--distpath",
             str(PYI / "dist"),
             "--workpath",
             str(PYI / "work"),
-            "--specpath",
-            str(PYI),
-            # The plugin from this checkout's sources, not from any installed copy.
-            "--paths",
-            str(ROOT),
-            # Commands import their modules lazily (fast --help); bundle them all regardless.
-            "--collect-submodules",
-            "kubectl_httproute",
-            "--exclude-module",
-            "tkinter",
-            *STRIP,
             "--log-level",
             "WARN",
-            str(ROOT / "scripts" / "pyinstaller_entry.py"),
+            str(SPEC),
         ],
         check=True,
         cwd=ROOT,
