@@ -6,24 +6,19 @@ Every function returns a string; the clock is a parameter so that output is repr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .diagnose import Finding, RouteDiagnosis
 from .inventory import Inventory, PoolState, RouteInfo, Unreadable
 from .model import Condition, ObjectRef
 from .printers import NONE, render_gateway, render_table
-from .verify import condition_age, human_duration
+from .verify import condition_age, human_duration, parse_time
 
 
 def _age(created: str, now: datetime) -> str:
-    if not created:
+    then = parse_time(created)
+    if then is None:
         return NONE
-    try:
-        then = datetime.fromisoformat(created.replace("Z", "+00:00"))
-    except ValueError:
-        return NONE
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
     return human_duration((now - then).total_seconds())
 
 

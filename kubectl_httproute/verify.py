@@ -558,7 +558,8 @@ def pool_target_port(pool: dict[str, Any]) -> int | None:
     return _int(_map(ports[0]).get("number")) if ports else None
 
 
-def _parse_time(value: str) -> datetime | None:
+def parse_time(value: str) -> datetime | None:
+    """An RFC 3339 timestamp as the API writes it; None when absent or malformed (UTC if naive)."""
     if not value:
         return None
     try:
@@ -603,7 +604,7 @@ def human_duration(seconds: float) -> str:
 
 def condition_age(cond: Condition, now: datetime) -> str:
     """Time since the condition last changed, kubectl-style ("5s", "3m", "2h", "4d")."""
-    changed = _parse_time(cond.last_transition_time)
+    changed = parse_time(cond.last_transition_time)
     if changed is None:
         return "<unknown>"
     if now.tzinfo is None:
