@@ -70,8 +70,19 @@ def install_venv() -> str:
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
     else:
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--force-reinstall",
-                        "--no-deps", str(ROOT)], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--force-reinstall",
+                "--no-deps",
+                str(ROOT),
+            ],
+            check=True,
+        )
     return str(python)
 
 
@@ -93,8 +104,13 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str]] = []
 
-    def add(self, what: str, ours: list[tuple[float, float]],
-            theirs: list[tuple[float, float]] | None, note: str = "") -> None:
+    def add(
+        self,
+        what: str,
+        ours: list[tuple[float, float]],
+        theirs: list[tuple[float, float]] | None,
+        note: str = "",
+    ) -> None:
         wall = statistics.median(w for w, _ in ours)
         mem = statistics.median(m for _, m in ours)
         if theirs:
@@ -105,8 +121,11 @@ class Table:
         else:
             ratio = mem_ratio = "-"
         self.rows.append((what, f"{wall * 1000:.0f} ms", ratio, f"{mem:.0f} MB", mem_ratio + note))
-        print(f"  {what}: {self.rows[-1][1]} ({ratio}), {mem:.0f} MB ({mem_ratio}){note}",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {what}: {self.rows[-1][1]} ({ratio}), {mem:.0f} MB ({mem_ratio}){note}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def print(self) -> None:
         head = ("what", "median wall", "vs kubectl", "peak RSS", "vs kubectl")
@@ -119,8 +138,12 @@ def runs(cmd: list[str], env: dict[str, str], n: int) -> list[tuple[float, float
     return [measure(cmd, env)[:2] for _ in range(n)]
 
 
-def paired(ours: list[str], theirs: list[str] | None, env: dict[str, str], n: int,
-           ) -> tuple[list[tuple[float, float]], list[tuple[float, float]] | None]:
+def paired(
+    ours: list[str],
+    theirs: list[str] | None,
+    env: dict[str, str],
+    n: int,
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]] | None]:
     """Alternate the two commands, so both see the same machine."""
     a: list[tuple[float, float]] = []
     b: list[tuple[float, float]] = []
@@ -134,8 +157,12 @@ def paired(ours: list[str], theirs: list[str] | None, env: dict[str, str], n: in
 @contextmanager
 def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
     """The fake API server with `routes` routes; the environment of a client pointed at it."""
-    proc = subprocess.Popen([sys.executable, str(HERE / "fakeserver.py"), str(routes)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "fakeserver.py"), str(routes)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
@@ -145,9 +172,9 @@ def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
             f"clusters: [{{name: fake, cluster: {{server: '{url}'}}}}]\n"
             "users: [{name: admin, user: {token: admin-token}}]\n"
             "contexts: [{name: fake, context: {cluster: fake, user: admin, namespace: llm}}]\n"
-            "current-context: fake\n")
-        yield {**os.environ, "HOME": str(home), "KUBECONFIG": str(config),
-               "NO_PROXY": "127.0.0.1"}
+            "current-context: fake\n"
+        )
+        yield {**os.environ, "HOME": str(home), "KUBECONFIG": str(config), "NO_PROXY": "127.0.0.1"}
     finally:
         if proc.stdin:
             proc.stdin.close()
@@ -157,19 +184,33 @@ def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
 def startup(table: Table, env: dict[str, str], n: int) -> None:
     print("start-up", file=sys.stderr)
     kubectl_help = [KUBECTL, "--help"] if KUBECTL else None
-    for args in (["--help"], ["--version"], ["expose", "--help"], ["status", "-h"],
-                 ["completion", "--help"]):
+    for args in (
+        ["--help"],
+        ["--version"],
+        ["expose", "--help"],
+        ["status", "-h"],
+        ["completion", "--help"],
+    ):
         table.add(f"{' '.join(args)}", *paired(plugin(*args), kubectl_help, env, n))
     for words in (["ex"], ["expose", "--ga"]):
-        table.add(f"complete {' '.join(words)}",
-                  *paired(plugin("__complete", *words), kubectl_help, env, n),
-                  note=" (vs kubectl --help)")
+        table.add(
+            f"complete {' '.join(words)}",
+            *paired(plugin("__complete", *words), kubectl_help, env, n),
+            note=" (vs kubectl --help)",
+        )
     # `kubectl-inferroute <TAB>` in bash, through the script `completion bash` prints (click's
     # own protocol, answered by click; `kubectl inferroute <TAB>` uses __complete above).
-    bash_env = {**env, "_KUBECTL_INFERROUTE_COMPLETE": "bash_complete",
-                "COMP_WORDS": "kubectl-inferroute expose --ga", "COMP_CWORD": "2"}
-    table.add("complete expose --ga (bash script)", *paired(plugin(), kubectl_help, bash_env, n),
-              note=" (vs kubectl --help)")
+    bash_env = {
+        **env,
+        "_KUBECTL_INFERROUTE_COMPLETE": "bash_complete",
+        "COMP_WORDS": "kubectl-inferroute expose --ga",
+        "COMP_CWORD": "2",
+    }
+    table.add(
+        "complete expose --ga (bash script)",
+        *paired(plugin(), kubectl_help, bash_env, n),
+        note=" (vs kubectl --help)",
+    )
     table.add("python -c pass (floor)", runs([PYTHON, "-c", "pass"], env, n), None)
 
 
@@ -177,35 +218,86 @@ def commands(table: Table, home: Path, n: int) -> None:
     print("commands (a small cluster)", file=sys.stderr)
     with server(100, home) as env:
         k = KUBECTL
-        table.add("complete status -n team-000 ''",
-                  *paired(plugin("__complete", "status", "-n", "team-000", ""),
-                          [k, "__complete", "get", "httproutes", "-n", "team-000", ""]
-                          if k else None, env, n))
+        table.add(
+            "complete status -n team-000 ''",
+            *paired(
+                plugin("__complete", "status", "-n", "team-000", ""),
+                [k, "__complete", "get", "httproutes", "-n", "team-000", ""] if k else None,
+                env,
+                n,
+            ),
+        )
         route = home / "route.yaml"
-        route.write_text(measure(plugin("expose", "qwen-pool", "--gateway", "inference-gateway",
-                                        "--dry-run=client", "-o", "yaml"), env)[2])
-        table.add("expose --yes --no-wait",
-                  *paired(plugin("expose", "qwen-pool", "--gateway", "inference-gateway",
-                                 "--yes", "--no-wait", "--no-record"),
-                          [k, "apply", "--server-side", "--validate=false",
-                           "--field-manager", "bench", "-f", str(route)] if k else None, env, n),
-                  note=" (vs kubectl apply --server-side; the fake serves no OpenAPI)")
-        table.add("status qwen-pool",
-                  *paired(plugin("status", "qwen-pool"),
-                          [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
-                          env, n),
-                  note=" (vs kubectl get httproute -o json)")
+        route.write_text(
+            measure(
+                plugin(
+                    "expose",
+                    "qwen-pool",
+                    "--gateway",
+                    "inference-gateway",
+                    "--dry-run=client",
+                    "-o",
+                    "yaml",
+                ),
+                env,
+            )[2]
+        )
+        table.add(
+            "expose --yes --no-wait",
+            *paired(
+                plugin(
+                    "expose",
+                    "qwen-pool",
+                    "--gateway",
+                    "inference-gateway",
+                    "--yes",
+                    "--no-wait",
+                    "--no-record",
+                ),
+                [
+                    k,
+                    "apply",
+                    "--server-side",
+                    "--validate=false",
+                    "--field-manager",
+                    "bench",
+                    "-f",
+                    str(route),
+                ]
+                if k
+                else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl apply --server-side; the fake serves no OpenAPI)",
+        )
+        table.add(
+            "status qwen-pool",
+            *paired(
+                plugin("status", "qwen-pool"),
+                [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl get httproute -o json)",
+        )
     unreachable = home / "kubeconfig-unreachable"
     unreachable.write_text(
         "apiVersion: v1\nkind: Config\n"
         "clusters: [{name: x, cluster: {server: 'https://127.0.0.1:9'}}]\n"
         "users: [{name: x, user: {token: t}}]\n"
-        "contexts: [{name: x, context: {cluster: x, user: x}}]\ncurrent-context: x\n")
+        "contexts: [{name: x, context: {cluster: x, user: x}}]\ncurrent-context: x\n"
+    )
     env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(unreachable)}
-    table.add("complete status '' (unreachable)",
-              *paired(plugin("__complete", "status", ""),
-                      [KUBECTL, "__complete", "get", "httproutes", ""] if KUBECTL else None,
-                      env, n))
+    table.add(
+        "complete status '' (unreachable)",
+        *paired(
+            plugin("__complete", "status", ""),
+            [KUBECTL, "__complete", "get", "httproutes", ""] if KUBECTL else None,
+            env,
+            n,
+        ),
+    )
 
 
 def krew_bundle(table: Table, bundle: Path, home: Path, n: int) -> None:
@@ -214,31 +306,47 @@ def krew_bundle(table: Table, bundle: Path, home: Path, n: int) -> None:
     env = {**os.environ, "HOME": str(home)}
     kubectl_help = [KUBECTL, "--help"] if KUBECTL else None
     table.add("krew bundle: --help", *paired([str(bundle), "--help"], kubectl_help, env, n))
-    table.add("krew bundle: complete expose --ga",
-              *paired([str(bundle), "__complete", "expose", "--ga"], kubectl_help, env, n),
-              note=" (vs kubectl --help)")
+    table.add(
+        "krew bundle: complete expose --ga",
+        *paired([str(bundle), "__complete", "expose", "--ga"], kubectl_help, env, n),
+        note=" (vs kubectl --help)",
+    )
     with server(100, home) as env:
-        table.add("krew bundle: complete status -n team-000 ''",
-                  *paired([str(bundle), "__complete", "status", "-n", "team-000", ""],
-                          [KUBECTL, "__complete", "get", "httproutes", "-n", "team-000", ""]
-                          if KUBECTL else None, env, n))
+        table.add(
+            "krew bundle: complete status -n team-000 ''",
+            *paired(
+                [str(bundle), "__complete", "status", "-n", "team-000", ""],
+                [KUBECTL, "__complete", "get", "httproutes", "-n", "team-000", ""]
+                if KUBECTL
+                else None,
+                env,
+                n,
+            ),
+        )
 
 
 def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
     for size in sizes:
         print(f"{size} routes", file=sys.stderr)
         with server(size, home) as env:
-            kubectl = ([KUBECTL, "get", "httproutes,gateways,inferencepools", "-A", "-o", "json"]
-                       if KUBECTL else None)
+            kubectl = (
+                [KUBECTL, "get", "httproutes,gateways,inferencepools", "-A", "-o", "json"]
+                if KUBECTL
+                else None
+            )
             if kubectl:
                 measure(kubectl, env)  # kubectl's discovery cache, as on a user's machine
-            table.add(f"{size} routes: status -A -o json",
-                      *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n))
-            table.add(f"{size} routes: status -A",
-                      *paired(plugin("status", "-A"), kubectl, env, n))
+            table.add(
+                f"{size} routes: status -A -o json",
+                *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n),
+            )
+            table.add(f"{size} routes: status -A", *paired(plugin("status", "-A"), kubectl, env, n))
             checks = [measure([PYTHON, "-c", SHADOWING], env) for _ in range(n)]
-            table.add(f"{size} routes: shadowing check (in-process)",
-                      [(float(out), mem) for _, mem, out in checks], None)
+            table.add(
+                f"{size} routes: shadowing check (in-process)",
+                [(float(out), mem) for _, mem, out in checks],
+                None,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,10 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per command at scale")
     parser.add_argument("--startup-runs", type=int, default=21)
     parser.add_argument("--skip", default="", help="comma list of startup,commands,scale")
-    parser.add_argument("--installed", action="store_true",
-                        help="measure this environment's install, not a fresh venv's")
-    parser.add_argument("--bundle", type=Path,
-                        help="also measure this krew bundle's executable (make dist; unpack)")
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="measure this environment's install, not a fresh venv's",
+    )
+    parser.add_argument(
+        "--bundle", type=Path, help="also measure this krew bundle's executable (make dist; unpack)"
+    )
     args = parser.parse_args(argv)
     global PYTHON
     if not args.installed:
@@ -268,8 +380,10 @@ def main(argv: list[str] | None = None) -> int:
             krew_bundle(table, args.bundle, home, args.startup_runs)
         if "scale" not in skip:
             scale(table, home, [int(s) for s in args.sizes.split(",")], args.runs)
-    print(f"kubectl-inferroute: {' '.join(plugin())}; kubectl: {KUBECTL or 'not found'}; "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"kubectl-inferroute: {' '.join(plugin())}; kubectl: {KUBECTL or 'not found'}; "
+        f"{os.cpu_count()} CPUs"
+    )
     table.print()
     return 0
 

@@ -25,8 +25,14 @@ TIME = "2025-06-01T12:00:00Z"
 
 
 def condition(kind: str, reason: str, generation: int = 1) -> dict[str, Any]:
-    return {"type": kind, "status": "True", "reason": reason, "message": "",
-            "observedGeneration": generation, "lastTransitionTime": TIME}
+    return {
+        "type": kind,
+        "status": "True",
+        "reason": reason,
+        "message": "",
+        "observedGeneration": generation,
+        "lastTransitionTime": TIME,
+    }
 
 
 def with_status(obj: dict[str, Any], status: dict[str, Any]) -> dict[str, Any]:
@@ -44,26 +50,69 @@ def fill(cluster: FakeCluster, routes: int) -> None:
     parent = {"group": GROUP, "kind": "Gateway", "controllerName": o.EXAMPLE_CONTROLLER}
     for g in range(gateways):
         ns = f"team-{g % namespaces:03d}"
-        cluster.add(with_status(o.gateway(f"gw-{g:04d}", ns), {
-            "addresses": [{"type": "IPAddress", "value": f"10.0.{g // 250}.{g % 250}"}],
-            "conditions": [condition("Accepted", "Accepted"),
-                           condition("Programmed", "Programmed")],
-            "listeners": [{"name": "http", "attachedRoutes": 10, "supportedKinds": [
-                {"group": GROUP, "kind": "HTTPRoute"}],
-                "conditions": [condition("Accepted", "Accepted")]}]}))
-        cluster.add(with_status(o.pool_v1(f"pool-{g:04d}", ns), {"parents": [{
-            "parentRef": {"group": GROUP, "kind": "Gateway", "name": f"gw-{g:04d}"},
-            "conditions": [condition("Accepted", "Accepted"),
-                           condition("ResolvedRefs", "ResolvedRefs")]}]}))
+        cluster.add(
+            with_status(
+                o.gateway(f"gw-{g:04d}", ns),
+                {
+                    "addresses": [{"type": "IPAddress", "value": f"10.0.{g // 250}.{g % 250}"}],
+                    "conditions": [
+                        condition("Accepted", "Accepted"),
+                        condition("Programmed", "Programmed"),
+                    ],
+                    "listeners": [
+                        {
+                            "name": "http",
+                            "attachedRoutes": 10,
+                            "supportedKinds": [{"group": GROUP, "kind": "HTTPRoute"}],
+                            "conditions": [condition("Accepted", "Accepted")],
+                        }
+                    ],
+                },
+            )
+        )
+        cluster.add(
+            with_status(
+                o.pool_v1(f"pool-{g:04d}", ns),
+                {
+                    "parents": [
+                        {
+                            "parentRef": {"group": GROUP, "kind": "Gateway", "name": f"gw-{g:04d}"},
+                            "conditions": [
+                                condition("Accepted", "Accepted"),
+                                condition("ResolvedRefs", "ResolvedRefs"),
+                            ],
+                        }
+                    ]
+                },
+            )
+        )
     for r in range(routes):
         g = r % gateways
         ns = f"team-{g % namespaces:03d}"
-        route = o.httproute(f"route-{r:05d}", ns, gateway=f"gw-{g:04d}", pool=f"pool-{g:04d}",
-                            hostnames=[f"m{r}.example.com"])
-        cluster.add(with_status(route, {"parents": [{
-            "parentRef": {"group": GROUP, "kind": "Gateway", "name": f"gw-{g:04d}"},
-            **parent, "conditions": [condition("Accepted", "Accepted"),
-                                     condition("ResolvedRefs", "ResolvedRefs")]}]}))
+        route = o.httproute(
+            f"route-{r:05d}",
+            ns,
+            gateway=f"gw-{g:04d}",
+            pool=f"pool-{g:04d}",
+            hostnames=[f"m{r}.example.com"],
+        )
+        cluster.add(
+            with_status(
+                route,
+                {
+                    "parents": [
+                        {
+                            "parentRef": {"group": GROUP, "kind": "Gateway", "name": f"gw-{g:04d}"},
+                            **parent,
+                            "conditions": [
+                                condition("Accepted", "Accepted"),
+                                condition("ResolvedRefs", "ResolvedRefs"),
+                            ],
+                        }
+                    ]
+                },
+            )
+        )
 
 
 def main() -> int:

@@ -1,8 +1,8 @@
 """The README's command reference, generated from every command's --help.
 
-    gen_docs.py            print the reference
-    gen_docs.py --write    rewrite it in README.md, between the markers (`make docs`)
-    gen_docs.py --check    exit 1 when README.md differs from what --help says now
+gen_docs.py            print the reference
+gen_docs.py --write    rewrite it in README.md, between the markers (`make docs`)
+gen_docs.py --check    exit 1 when README.md differs from what --help says now
 """
 
 from __future__ import annotations

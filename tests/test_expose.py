@@ -101,8 +101,14 @@ def test_uses_the_only_gateway_and_pool_and_says_so(cluster: Any, kubeconfig: Pa
 def test_rerunning_updates_our_own_route(cluster: Any, kubeconfig: Path) -> None:
     run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record")
     result = run(
-        "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record",
-        "--route-timeout", "5m",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--no-record",
+        "--route-timeout",
+        "5m",
     )
     assert result.exit_code == 0, result.output
     route = stored_route(cluster)
@@ -114,7 +120,12 @@ def test_rerunning_updates_our_own_route(cluster: Any, kubeconfig: Path) -> None
 def test_splits_traffic_between_pools_by_weight(cluster: Any, kubeconfig: Path) -> None:
     cluster.add(o.pool_v1("qwen-b", "llm", target_port=8001))
     result = run(
-        "expose", "qwen-pool=90", "qwen-b=10", "--gateway", "inference-gateway", "--yes",
+        "expose",
+        "qwen-pool=90",
+        "qwen-b=10",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
         "--no-record",
     )
     assert result.exit_code == 0, result.output
@@ -129,16 +140,32 @@ def test_splits_traffic_between_pools_by_weight(cluster: Any, kubeconfig: Path) 
 
 def test_writes_every_match_and_parent_setting(cluster: Any, kubeconfig: Path) -> None:
     cluster.add(o.namespace("infra"))
-    cluster.add(
-        o.gateway(
-            "shared", "infra", listeners=[o.listener("web", 80, from_="All")]
-        )
-    )
+    cluster.add(o.gateway("shared", "infra", listeners=[o.listener("web", 80, from_="All")]))
     result = run(
-        "expose", "qwen-pool", "--gateway", "infra/shared", "--section-name", "web",
-        "--hostname", "llm.example.com", "--path", "/v1", "--path-type", "Exact",
-        "--header", "x-model=qwen", "--port", "9000", "--name", "qwen-route",
-        "--route-timeout", "10m", "--backend-timeout", "9m", "--yes", "--no-record",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "infra/shared",
+        "--section-name",
+        "web",
+        "--hostname",
+        "llm.example.com",
+        "--path",
+        "/v1",
+        "--path-type",
+        "Exact",
+        "--header",
+        "x-model=qwen",
+        "--port",
+        "9000",
+        "--name",
+        "qwen-route",
+        "--route-timeout",
+        "10m",
+        "--backend-timeout",
+        "9m",
+        "--yes",
+        "--no-record",
     )
     assert result.exit_code == 0, result.output
     spec = stored_route(cluster, "qwen-route")["spec"]
@@ -167,7 +194,12 @@ def test_a_pool_in_another_namespace_gets_a_namespace(cluster: Any, kubeconfig: 
     cluster.add(o.namespace("models"))
     cluster.add(o.pool_v1("far-pool", "models"))
     result = run(
-        "expose", "models/far-pool", "--gateway", "inference-gateway", "--yes", "--no-record",
+        "expose",
+        "models/far-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--no-record",
         "--create-reference-grant",
     )
     assert result.exit_code == 0, result.output
@@ -184,8 +216,14 @@ def test_uses_the_v1alpha2_group_when_that_is_what_holds_the_pool(tmp_path: Path
         with ControllerSim(cluster, delay=0.02):
             path = write_kubeconfig(tmp_path / "kc", cluster.url)
             result = run(
-                "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                "inference-gateway", "--yes", "--no-record",
+                "--kubeconfig",
+                str(path),
+                "expose",
+                "qwen-pool",
+                "--gateway",
+                "inference-gateway",
+                "--yes",
+                "--no-record",
             )
             assert result.exit_code == 0, result.output
             ref = stored_route(cluster)["spec"]["rules"][0]["backendRefs"][0]
@@ -199,8 +237,15 @@ def test_picks_the_group_that_holds_the_pool_when_both_are_served(tmp_path: Path
         o.standard_cluster(cluster, pool_group="inference.networking.x-k8s.io")
         path = write_kubeconfig(tmp_path / "kc", cluster.url)
         result = run(
-            "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway",
-            "--dry-run=server", "-o", "json",
+            "--kubeconfig",
+            str(path),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--dry-run=server",
+            "-o",
+            "json",
         )
         assert result.exit_code == 0, result.output
         obj = json.loads(result.stdout)
@@ -288,9 +333,7 @@ def test_server_dry_run_never_applies_nor_asks(cluster: Any, kubeconfig: Path) -
     assert real_writes(cluster) == []
 
 
-def test_server_dry_run_prints_what_the_server_would_store(
-    cluster: Any, kubeconfig: Path
-) -> None:
+def test_server_dry_run_prints_what_the_server_would_store(cluster: Any, kubeconfig: Path) -> None:
     result = run(
         "expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server", "-o", "yaml"
     )
@@ -307,8 +350,15 @@ def test_server_dry_run_prints_what_the_server_would_store(
 
 def test_client_dry_run_needs_no_kubeconfig_and_sends_nothing() -> None:
     result = run(
-        "expose", "qwen-pool", "--gateway", "inference-gateway", "-n", "llm", "--dry-run=client",
-        "-o", "yaml",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "-n",
+        "llm",
+        "--dry-run=client",
+        "-o",
+        "yaml",
     )
     assert result.exit_code == 0, result.output
     assert_golden("expose/client-dry-run.yaml", result.output)
@@ -316,8 +366,15 @@ def test_client_dry_run_needs_no_kubeconfig_and_sends_nothing() -> None:
 
 def test_client_dry_run_prints_json_and_honours_the_pool_group() -> None:
     result = run(
-        "expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=client", "-o", "json",
-        "--pool-group", "inference.networking.x-k8s.io",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=client",
+        "-o",
+        "json",
+        "--pool-group",
+        "inference.networking.x-k8s.io",
     )
     assert result.exit_code == 0, result.output
     obj = json.loads(result.stdout)
@@ -379,13 +436,30 @@ def test_an_apply_conflict_names_the_other_manager_and_the_flag(
     theirs = o.httproute("qwen-pool", "llm", gateway="inference-gateway", pool="qwen-pool")
     theirs["metadata"]["labels"] = {"app.kubernetes.io/managed-by": "kubectl-inferroute"}
     _apply_as(cluster, theirs, manager="kubectl-client-side-apply")
-    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes",
-                 "--route-timeout", "5m", "--no-record")
+    result = run(
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--route-timeout",
+        "5m",
+        "--no-record",
+    )
     assert result.exit_code == 1, result.output
     assert "conflict" in result.output
     assert "--force-conflicts" in result.output
-    forced = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes",
-                 "--route-timeout", "5m", "--no-record", "--force-conflicts")
+    forced = run(
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--route-timeout",
+        "5m",
+        "--no-record",
+        "--force-conflicts",
+    )
     assert forced.exit_code == 0, forced.output
     assert stored_route(cluster)["spec"]["rules"][0]["timeouts"]["request"] == "5m"
 
@@ -417,8 +491,16 @@ def test_no_controller_verdict_exits_3_and_says_what_to_check(
     o.standard_cluster(bare_cluster)
     path = write_kubeconfig(tmp_path / "kc", bare_cluster.url)
     result = run(
-        "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway",
-        "--yes", "--timeout", "1s", "--no-record",
+        "--kubeconfig",
+        str(path),
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--timeout",
+        "1s",
+        "--no-record",
     )
     assert result.exit_code == 3, result.output
     assert "NoController" in result.output
@@ -450,8 +532,14 @@ def test_a_pool_deleted_before_the_controller_looks_is_unresolved(
     saboteur.start()
     with ControllerSim(bare_cluster, delay=0.3):
         result = run(
-            "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway",
-            "--yes", "--no-record",
+            "--kubeconfig",
+            str(path),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--yes",
+            "--no-record",
         )
     saboteur.join()
     assert result.exit_code == 3, result.output
@@ -463,8 +551,15 @@ def test_no_wait_skips_verification(bare_cluster: Any, tmp_path: Path) -> None:
     o.standard_cluster(bare_cluster)
     path = write_kubeconfig(tmp_path / "kc", bare_cluster.url)
     result = run(
-        "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway",
-        "--yes", "--no-wait", "--no-record",
+        "--kubeconfig",
+        str(path),
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--no-wait",
+        "--no-record",
     )
     assert result.exit_code == 0, result.output
     assert "Verdict" not in result.output
@@ -473,8 +568,16 @@ def test_no_wait_skips_verification(bare_cluster: Any, tmp_path: Path) -> None:
 def test_output_yaml_prints_the_applied_object_with_status(cluster: Any, kubeconfig: Path) -> None:
     result = CliRunner().invoke(
         root,
-        ["expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "-o", "yaml",
-         "--no-record"],
+        [
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--yes",
+            "-o",
+            "yaml",
+            "--no-record",
+        ],
     )
     assert result.exit_code == 0, result.output
     obj = yaml.safe_load(result.stdout)
@@ -506,12 +609,14 @@ def test_writes_a_markdown_record_without_secrets(cluster: Any, kubeconfig: Path
 
 def test_record_goes_where_asked_and_never_over_a_file(cluster: Any, kubeconfig: Path) -> None:
     target = Path.cwd() / "deploy.md"
-    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--record",
-                 str(target))
+    result = run(
+        "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--record", str(target)
+    )
     assert result.exit_code == 0, result.output
     first = target.read_text()
-    again = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--record",
-                str(target))
+    again = run(
+        "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--record", str(target)
+    )
     assert again.exit_code == 0, again.output
     assert target.read_text() == first
     assert "# " in again.output  # the record is printed instead
@@ -520,22 +625,53 @@ def test_record_goes_where_asked_and_never_over_a_file(cluster: Any, kubeconfig:
 # --- flags like kubectl -----------------------------------------------------------------------
 
 
-def test_global_flags_work_before_and_after_the_subcommand(
-    cluster: Any, tmp_path: Path
-) -> None:
+def test_global_flags_work_before_and_after_the_subcommand(cluster: Any, tmp_path: Path) -> None:
     path = write_kubeconfig(tmp_path / "kc", cluster.url, context="elsewhere", namespace="llm")
-    before = run("--kubeconfig", str(path), "--context", "elsewhere", "expose", "qwen-pool",
-                 "--gateway", "inference-gateway", "--dry-run=server", "-o", "json")
-    after = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server",
-                "-o", "json", "--kubeconfig", str(path), "--context", "elsewhere")
+    before = run(
+        "--kubeconfig",
+        str(path),
+        "--context",
+        "elsewhere",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=server",
+        "-o",
+        "json",
+    )
+    after = run(
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=server",
+        "-o",
+        "json",
+        "--kubeconfig",
+        str(path),
+        "--context",
+        "elsewhere",
+    )
     assert before.exit_code == after.exit_code == 0, before.output + after.output
     assert json.loads(before.stdout)["spec"] == json.loads(after.stdout)["spec"]
 
 
 def test_namespace_flag_overrides_the_contexts(cluster: Any, tmp_path: Path) -> None:
     path = write_kubeconfig(tmp_path / "kc", cluster.url, namespace="elsewhere")
-    result = run("--kubeconfig", str(path), "-n", "llm", "expose", "qwen-pool", "--gateway",
-                 "inference-gateway", "--dry-run=server", "-o", "json")
+    result = run(
+        "--kubeconfig",
+        str(path),
+        "-n",
+        "llm",
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=server",
+        "-o",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["metadata"]["namespace"] == "llm"
 
@@ -552,16 +688,22 @@ def exec_plugin_user(tmp_path: Path, script: str) -> dict[str, Any]:
     plugin = tmp_path / "cred-plugin"
     plugin.write_text(f"#!/bin/sh\n{script}\n")
     plugin.chmod(0o755)
-    return {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1",
-                     "command": str(plugin), "interactiveMode": "Never"}}
+    return {
+        "exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": str(plugin),
+            "interactiveMode": "Never",
+        }
+    }
 
 
 def test_a_failing_exec_plugin_stops_before_any_request(cluster: Any, tmp_path: Path) -> None:
     user = exec_plugin_user(tmp_path, "echo 'token expired: run login' >&2\nexit 1")
     path = write_kubeconfig(tmp_path / "kc", cluster.url, user=user)
     cluster.clear_requests()
-    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                 "inference-gateway", "--yes")
+    result = run(
+        "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes"
+    )
     assert result.exit_code == 1
     assert "exec credential plugin" in result.output
     assert "Traceback" not in result.output
@@ -570,8 +712,9 @@ def test_a_failing_exec_plugin_stops_before_any_request(cluster: Any, tmp_path: 
 
 def test_unknown_token_is_refused_with_a_hint(cluster: Any, tmp_path: Path) -> None:
     path = write_kubeconfig(tmp_path / "kc", cluster.url, token="wrong")
-    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                 "inference-gateway", "--yes")
+    result = run(
+        "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes"
+    )
     assert result.exit_code == 1
     assert result.output.startswith("error: Unauthorized")
     assert "credentials" in result.output
@@ -599,8 +742,9 @@ def test_discovery_is_one_aggregated_request(cluster: Any, kubeconfig: Path) -> 
     cluster.clear_requests()
     result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=server")
     assert result.exit_code == 0, result.output
-    discovery = [r.path for r in cluster.requests if r.path.startswith("/apis") and
-                 r.path.count("/") <= 3]
+    discovery = [
+        r.path for r in cluster.requests if r.path.startswith("/apis") and r.path.count("/") <= 3
+    ]
     assert discovery == ["/apis"]
 
 
@@ -609,8 +753,17 @@ def test_discovery_falls_back_to_group_lists_on_older_servers(tmp_path: Path) ->
     with FakeCluster(pool_groups=both, aggregated_discovery=False) as cluster:
         o.standard_cluster(cluster)
         path = write_kubeconfig(tmp_path / "kc", cluster.url)
-        result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                     "inference-gateway", "--dry-run=server", "-o", "json")
+        result = run(
+            "--kubeconfig",
+            str(path),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--dry-run=server",
+            "-o",
+            "json",
+        )
         assert result.exit_code == 0, result.output
         paths = {r.path for r in cluster.requests}
         assert "/apis/gateway.networking.k8s.io/v1" in paths
@@ -627,8 +780,15 @@ def test_an_exec_plugin_token_is_sent(cluster: Any, tmp_path: Path) -> None:
     )
     path = write_kubeconfig(tmp_path / "kc", cluster.url, user=user)
     cluster.clear_requests()
-    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                 "inference-gateway", "--dry-run=server")
+    result = run(
+        "--kubeconfig",
+        str(path),
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=server",
+    )
     assert result.exit_code == 0, result.output
     assert {r.user for r in cluster.requests} == {"admin"}
 
@@ -638,8 +798,13 @@ def test_an_exec_plugin_token_is_sent(cluster: Any, tmp_path: Path) -> None:
 
 def test_a_passing_fault_while_waiting_is_retried(cluster: Any, kubeconfig: Path) -> None:
     # The first GET of the route is the existing-route check; the second is the first poll.
-    cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=2, status=503,
-                         headers={"Retry-After": "0"})
+    cluster.inject_fault(
+        method="GET",
+        path_contains="/httproutes/qwen-pool",
+        nth=2,
+        status=503,
+        headers={"Retry-After": "0"},
+    )
     cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=3, drop="mid")
     result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record")
     assert result.exit_code == 0, result.output
@@ -649,8 +814,9 @@ def test_a_passing_fault_while_waiting_is_retried(cluster: Any, kubeconfig: Path
 def test_a_lasting_fault_while_waiting_says_the_route_is_applied(
     cluster: Any, kubeconfig: Path
 ) -> None:
-    cluster.inject_fault(method="GET", path_contains="/httproutes/qwen-pool", nth=2, status=403,
-                         times=100)
+    cluster.inject_fault(
+        method="GET", path_contains="/httproutes/qwen-pool", nth=2, status=403, times=100
+    )
     result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes")
     assert result.exit_code == 1, result.output
     assert "applied HTTPRoute llm/qwen-pool, but checking it failed" in result.output
@@ -665,8 +831,15 @@ def test_warns_before_applying_when_no_controller_owns_the_gateway(
 ) -> None:
     o.standard_cluster(bare_cluster)
     path = write_kubeconfig(tmp_path / "kc", bare_cluster.url)
-    result = run("--kubeconfig", str(path), "expose", "qwen-pool", "--gateway",
-                 "inference-gateway", "--dry-run=server")
+    result = run(
+        "--kubeconfig",
+        str(path),
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--dry-run=server",
+    )
     assert result.exit_code == 0, result.output
     assert "no controller has accepted Gateway llm/inference-gateway" in result.output
 
@@ -676,12 +849,19 @@ def test_a_route_an_older_one_shadows_is_not_reported_healthy(
 ) -> None:
     run("expose", "qwen-pool", "--gateway", "inference-gateway", "--yes", "--no-record")
     # Named after qwen-pool alphabetically, so it loses even when both share a creation second.
-    result = run("expose", "qwen-pool", "--gateway", "inference-gateway", "--name", "standby",
-                 "--yes", "--no-record")
+    result = run(
+        "expose",
+        "qwen-pool",
+        "--gateway",
+        "inference-gateway",
+        "--name",
+        "standby",
+        "--yes",
+        "--no-record",
+    )
     assert result.exit_code == 3, result.output
     assert "Verdict: Shadowed — HTTPRoute llm/standby would be shadowed" in result.output
     assert "Verdict: Ready" not in result.output
     status = run("status", "standby")
     assert status.exit_code == 3
     assert "Shadowed" in status.output
-

@@ -28,34 +28,48 @@ def settle(cluster: FakeCluster, **kwargs: Any) -> ControllerSim:
     return sim
 
 
-def route_conditions(cluster: FakeCluster, name: str = "qwen-pool", ns: str = "llm",
-                     ) -> dict[str, tuple[str, str]]:
+def route_conditions(
+    cluster: FakeCluster,
+    name: str = "qwen-pool",
+    ns: str = "llm",
+) -> dict[str, tuple[str, str]]:
     route = cluster.get(f"{GW}/v1", "HTTPRoute", ns, name)
     parents = (route.get("status") or {}).get("parents") or []
     if not parents:
         return {}
-    assert all(c["observedGeneration"] == route["metadata"]["generation"]
-               for c in parents[0]["conditions"])
+    assert all(
+        c["observedGeneration"] == route["metadata"]["generation"] for c in parents[0]["conditions"]
+    )
     return {c["type"]: (c["status"], c["reason"]) for c in parents[0]["conditions"]}
 
 
 def test_accepted_and_resolved_with_gateway_and_pool_status(cluster):
     cluster.add(objects.httproute())
     settle(cluster)
-    assert route_conditions(cluster) == {"Accepted": ("True", "Accepted"),
-                                         "ResolvedRefs": ("True", "ResolvedRefs")}
+    assert route_conditions(cluster) == {
+        "Accepted": ("True", "Accepted"),
+        "ResolvedRefs": ("True", "ResolvedRefs"),
+    }
     gw = cluster.get(f"{GW}/v1", "Gateway", "llm", "inference-gateway")["status"]
     assert gw["addresses"] == [{"type": "IPAddress", "value": "127.0.0.1"}]
-    assert {c["type"]: c["status"] for c in gw["conditions"]} == {"Accepted": "True",
-                                                                  "Programmed": "True"}
+    assert {c["type"]: c["status"] for c in gw["conditions"]} == {
+        "Accepted": "True",
+        "Programmed": "True",
+    }
     assert gw["listeners"][0]["attachedRoutes"] == 1
     gc = cluster.get(f"{GW}/v1", "GatewayClass", None, "example")["status"]
     assert gc["conditions"][0]["status"] == "True"
     pool = cluster.get(f"{V1}/v1", "InferencePool", "llm", "qwen-pool")["status"]["parents"][0]
-    assert pool["parentRef"] == {"group": GW, "kind": "Gateway", "namespace": "llm",
-                                 "name": "inference-gateway"}
-    assert {c["type"]: c["status"] for c in pool["conditions"]} == {"Accepted": "True",
-                                                                    "ResolvedRefs": "True"}
+    assert pool["parentRef"] == {
+        "group": GW,
+        "kind": "Gateway",
+        "namespace": "llm",
+        "name": "inference-gateway",
+    }
+    assert {c["type"]: c["status"] for c in pool["conditions"]} == {
+        "Accepted": "True",
+        "ResolvedRefs": "True",
+    }
 
 
 def test_thread_reconciles_changes_and_bumps_observed_generation(cluster):
@@ -71,8 +85,9 @@ def test_thread_reconciles_changes_and_bumps_observed_generation(cluster):
         cluster.add(route)
         deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
-            conds = cluster.get(f"{GW}/v1", "HTTPRoute", "llm", "qwen-pool")["status"][
-                "parents"][0]["conditions"]
+            conds = cluster.get(f"{GW}/v1", "HTTPRoute", "llm", "qwen-pool")["status"]["parents"][
+                0
+            ]["conditions"]
             if conds[0]["observedGeneration"] == 2:
                 break
             time.sleep(0.02)
@@ -82,8 +97,10 @@ def test_thread_reconciles_changes_and_bumps_observed_generation(cluster):
 def test_missing_pool_is_backend_not_found(cluster):
     cluster.add(objects.httproute(pool="nope"))
     settle(cluster)
-    assert route_conditions(cluster) == {"Accepted": ("True", "Accepted"),
-                                         "ResolvedRefs": ("False", "BackendNotFound")}
+    assert route_conditions(cluster) == {
+        "Accepted": ("True", "Accepted"),
+        "ResolvedRefs": ("False", "BackendNotFound"),
+    }
 
 
 def test_backend_ref_without_group_means_service(cluster):
@@ -115,14 +132,15 @@ def test_not_allowed_by_listeners_and_selector(cluster):
     cluster.add(objects.namespace("apps", {"team": "ml"}))
     cluster.add(objects.httproute("r", "apps", gateway_namespace="llm", pool_namespace="llm"))
     settle(cluster)
-    assert route_conditions(cluster, "r", "apps")["Accepted"] == ("False",
-                                                                  "NotAllowedByListeners")
+    assert route_conditions(cluster, "r", "apps")["Accepted"] == ("False", "NotAllowedByListeners")
     gw = cluster.get(f"{GW}/v1", "Gateway", "llm", "inference-gateway")
     gw["spec"]["listeners"] = [objects.listener(from_="Selector", selector={"team": "ml"})]
     cluster.add(gw)
     settle(cluster)
     assert route_conditions(cluster, "r", "apps") == {
-        "Accepted": ("True", "Accepted"), "ResolvedRefs": ("False", "RefNotPermitted")}
+        "Accepted": ("True", "Accepted"),
+        "ResolvedRefs": ("False", "RefNotPermitted"),
+    }
     cluster.add(objects.reference_grant("allow-apps", "llm", "apps"))
     settle(cluster)
     assert route_conditions(cluster, "r", "apps")["ResolvedRefs"] == ("True", "ResolvedRefs")
@@ -140,7 +158,8 @@ def test_hostname_and_section_mismatch(cluster):
     assert route_conditions(cluster, "b")["Accepted"] == ("True", "Accepted")
     assert route_conditions(cluster, "c")["Accepted"] == ("False", "NoMatchingParent")
     listener = cluster.get(f"{GW}/v1", "Gateway", "llm", "inference-gateway")["status"][
-        "listeners"][0]
+        "listeners"
+    ][0]
     assert listener["attachedRoutes"] == 1
 
 
@@ -165,10 +184,12 @@ def test_pool_route_not_accepted_and_invalid_extension_ref(cluster):
     cluster.add(gw)
     settle(cluster)
     conds = cluster.get(f"{V1}/v1", "InferencePool", "llm", "qwen-pool")["status"]["parents"][0][
-        "conditions"]
+        "conditions"
+    ]
     assert {c["type"]: (c["status"], c["reason"]) for c in conds} == {
         "Accepted": ("False", "HTTPRouteNotAccepted"),
-        "ResolvedRefs": ("False", "InvalidExtensionRef")}
+        "ResolvedRefs": ("False", "InvalidExtensionRef"),
+    }
 
 
 def test_invalid_kind_without_inference_pool_support(cluster):

@@ -15,8 +15,10 @@ import yaml
 from fakekube import FakeCluster, objects, schema
 
 CRDS = Path(__file__).resolve().parents[1].parent / "shared" / "crds"
-pytestmark = pytest.mark.skipif(not CRDS.is_dir(), reason=f"upstream CRDs absent ({CRDS}): "
-                                "the schema cross-check needs ../shared/crds")
+pytestmark = pytest.mark.skipif(
+    not CRDS.is_dir(),
+    reason=f"upstream CRDs absent ({CRDS}): the schema cross-check needs ../shared/crds",
+)
 jsonschema = pytest.importorskip("jsonschema")
 GW = "gateway.networking.k8s.io"
 V1 = "inference.networking.k8s.io"
@@ -35,8 +37,11 @@ def crd_schema(filename: str, version: str) -> dict[str, Any]:
 
     def close(node: Any) -> None:  # unknown fields are errors for the cross-check
         if isinstance(node, dict):
-            if node.get("type") == "object" and "properties" in node and not node.get(
-                    "x-kubernetes-preserve-unknown-fields"):
+            if (
+                node.get("type") == "object"
+                and "properties" in node
+                and not node.get("x-kubernetes-preserve-unknown-fields")
+            ):
                 node.setdefault("additionalProperties", False)
             for value in node.values():
                 close(value)
@@ -70,11 +75,15 @@ ROUTES = [
     ("port too big", lambda r: r["spec"]["rules"][0]["backendRefs"][0].update(port=70000)),
     ("no rules", lambda r: r["spec"].update(rules=[])),
     ("too many rules", lambda r: r["spec"].update(rules=r["spec"]["rules"] * 17)),
-    ("too many hostnames", lambda r: r["spec"].update(
-        hostnames=[f"h{i}.example.com" for i in range(17)])),
+    (
+        "too many hostnames",
+        lambda r: r["spec"].update(hostnames=[f"h{i}.example.com" for i in range(17)]),
+    ),
     ("bad hostname", lambda r: r["spec"].update(hostnames=["Bad_Host"])),
-    ("path type unknown", lambda r: r["spec"]["rules"][0]["matches"][0]["path"].update(
-        type="Glob")),
+    (
+        "path type unknown",
+        lambda r: r["spec"]["rules"][0]["matches"][0]["path"].update(type="Glob"),
+    ),
     ("parentRef without name", lambda r: r["spec"]["parentRefs"][0].pop("name")),
     ("backendRef without name", lambda r: r["spec"]["rules"][0]["backendRefs"][0].pop("name")),
     ("rules not a list", lambda r: r["spec"].update(rules={"a": 1})),
@@ -86,8 +95,10 @@ POOLS_V1 = [
     ("plain", lambda p: None),
     ("no selector", lambda p: p["spec"].pop("selector")),
     ("empty matchLabels", lambda p: p["spec"]["selector"].update(matchLabels={})),
-    ("nine target ports", lambda p: p["spec"].update(
-        targetPorts=[{"number": 8000 + i} for i in range(9)])),
+    (
+        "nine target ports",
+        lambda p: p["spec"].update(targetPorts=[{"number": 8000 + i} for i in range(9)]),
+    ),
     ("port zero", lambda p: p["spec"].update(targetPorts=[{"number": 0}])),
     ("bad app protocol", lambda p: p["spec"].update(appProtocol="grpc")),
     ("old field", lambda p: p["spec"].update(targetPortNumber=8000)),
@@ -102,9 +113,12 @@ POOLS_V1ALPHA2 = [
 
 
 def server_verdict(cluster: FakeCluster, path: str, obj: dict[str, Any]) -> bool:
-    resp = urllib3.request("POST", f"{cluster.url}{path}?fieldValidation=Strict&dryRun=All",
-                           body=json.dumps(obj), headers={"Authorization": "Bearer admin-token",
-                                                          "Content-Type": "application/json"})
+    resp = urllib3.request(
+        "POST",
+        f"{cluster.url}{path}?fieldValidation=Strict&dryRun=All",
+        body=json.dumps(obj),
+        headers={"Authorization": "Bearer admin-token", "Content-Type": "application/json"},
+    )
     assert resp.status in (201, 400, 422), resp.data
     return resp.status == 201
 
@@ -141,8 +155,7 @@ def test_pool_v1_verdicts_match_the_crd(cluster, label, mutate):
     pool = objects.pool_v1("p")
     mutate(pool)
     expected = schema_verdict(crd_validator(f"{V1}_inferencepools.yaml", "v1"), pool)
-    assert server_verdict(cluster, f"/apis/{V1}/v1/namespaces/llm/inferencepools",
-                          pool) == expected
+    assert server_verdict(cluster, f"/apis/{V1}/v1/namespaces/llm/inferencepools", pool) == expected
 
 
 @pytest.mark.parametrize(("label", "mutate"), POOLS_V1ALPHA2, ids=[p[0] for p in POOLS_V1ALPHA2])
@@ -150,8 +163,10 @@ def test_pool_v1alpha2_verdicts_match_the_crd(cluster, label, mutate):
     pool = objects.pool_v1alpha2("p")
     mutate(pool)
     expected = schema_verdict(crd_validator(f"{V1A2}_inferencepools.yaml", "v1alpha2"), pool)
-    assert server_verdict(cluster, f"/apis/{V1A2}/v1alpha2/namespaces/llm/inferencepools",
-                          pool) == expected
+    assert (
+        server_verdict(cluster, f"/apis/{V1A2}/v1alpha2/namespaces/llm/inferencepools", pool)
+        == expected
+    )
 
 
 @pytest.mark.parametrize(("label", "mutate"), ROUTES, ids=[r[0] for r in ROUTES])

@@ -147,11 +147,45 @@ def test_flags_and_subcommands_are_still_answered_from_the_prerendered_texts() -
 
 
 TOKENS = [
-    "expose", "status", "completion", "qwen-pool", "qwen-pool=10", "team/team-pool", "qwen-route",
-    "-n", "--namespace", "--namespace=team", "llm", "team", "-A", "-o", "wide", "yaml", "-v",
-    "-vv", "--gateway", "--gateway=team-gw", "--yes", "--dry-run", "client", "--", "-h",
-    "--context", "test", "--kubeconfig", "--hostname", "x.example.com", "--wait", "--no-wait",
-    "-w", "--probe", "--model", "m", "=", "-", "--bogus",
+    "expose",
+    "status",
+    "completion",
+    "qwen-pool",
+    "qwen-pool=10",
+    "team/team-pool",
+    "qwen-route",
+    "-n",
+    "--namespace",
+    "--namespace=team",
+    "llm",
+    "team",
+    "-A",
+    "-o",
+    "wide",
+    "yaml",
+    "-v",
+    "-vv",
+    "--gateway",
+    "--gateway=team-gw",
+    "--yes",
+    "--dry-run",
+    "client",
+    "--",
+    "-h",
+    "--context",
+    "test",
+    "--kubeconfig",
+    "--hostname",
+    "x.example.com",
+    "--wait",
+    "--no-wait",
+    "-w",
+    "--probe",
+    "--model",
+    "m",
+    "=",
+    "-",
+    "--bogus",
 ]
 INCOMPLETE = ["", "q", "qwen", "t", "team/", "team/t", "llm/", "/", "x=1", "inf", "-", "--g", "="]
 # Lines hypothesis puts together: a few words from TOKENS, then the word being typed.
@@ -243,7 +277,7 @@ def test_the_bash_script_is_answered_without_click_exactly_as_click_answers(
     ("line", "cword", "answered"),
     [
         (f"{PROG} status -n 'team' ", 4, True),
-        (f"{PROG} status --namespace \"team\" t", 4, True),
+        (f'{PROG} status --namespace "team" t', 4, True),
         (f"{PROG} expose 'team/'", 2, True),
         (f"{PROG} expose team\\/", 2, True),
         (f'{PROG} status -n "tea', 3, False),  # the value of -n: click's to answer
@@ -283,7 +317,7 @@ def test_the_script_completion_bash_prints_completes_in_a_real_bash(
     program = (
         f"source {shlex.quote(str(script))}\n"
         'for line in "expose --ga" "status -n team " "ex"; do\n'
-        "  read -r -a COMP_WORDS <<< \"kubectl-inferroute $line\"\n"
+        '  read -r -a COMP_WORDS <<< "kubectl-inferroute $line"\n'
         '  COMP_CWORD=${#COMP_WORDS[@]}; [[ $line == *" " ]] || COMP_CWORD=$((COMP_CWORD - 1))\n'
         "  COMPREPLY=()\n"
         "  _kubectl_inferroute_completion kubectl-inferroute\n"

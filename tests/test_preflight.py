@@ -358,8 +358,16 @@ def test_a_gateway_without_a_controller_is_a_warning() -> None:
     pending = {
         "metadata": {"namespace": "llm", "name": "gw"},
         "spec": {"gatewayClassName": "istio"},
-        "status": {"conditions": [{"type": "Accepted", "status": "Unknown", "reason": "Pending",
-                                   "message": "Waiting for controller"}]},
+        "status": {
+            "conditions": [
+                {
+                    "type": "Accepted",
+                    "status": "Unknown",
+                    "reason": "Pending",
+                    "message": "Waiting for controller",
+                }
+            ]
+        },
     }
     [finding] = check_gateway_controller(pending)
     assert finding.severity == "warning"
@@ -370,8 +378,19 @@ def test_a_gateway_without_a_controller_is_a_warning() -> None:
     assert "no status" in check_gateway_controller(no_status)[0].message
     accepted = {**pending, "status": {"conditions": [{"type": "Accepted", "status": "True"}]}}
     assert check_gateway_controller(accepted) == []
-    refused = {**pending, "status": {"conditions": [
-        {"type": "Accepted", "status": "False", "reason": "InvalidParameters", "message": "bad"}]}}
+    refused = {
+        **pending,
+        "status": {
+            "conditions": [
+                {
+                    "type": "Accepted",
+                    "status": "False",
+                    "reason": "InvalidParameters",
+                    "message": "bad",
+                }
+            ]
+        },
+    }
     assert "not accepted by its controller (InvalidParameters: bad)" in (
         check_gateway_controller(refused)[0].message
     )

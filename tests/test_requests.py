@@ -119,8 +119,16 @@ def test_expose_with_every_check_fits_in_12_requests_and_one_connection(routes: 
         for i in range(routes):  # routes the shadowing check must read (two pages at 900)
             fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
         result, sent, connections = run(
-            fake, "expose", "qwen-pool", "--gateway", "inference-gateway", "-n", "llm",
-            "--yes", "--no-wait", "--no-record",
+            fake,
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "-n",
+            "llm",
+            "--yes",
+            "--no-wait",
+            "--no-record",
         )
 
     assert result.exit_code == 0, result.output
@@ -185,7 +193,10 @@ def test_completing_names_without_a_reachable_server_answers_nothing_without_the
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
         env={**os.environ, "KUBECONFIG": str(config)},
     )
 
@@ -216,7 +227,10 @@ def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable(
         )
         done = subprocess.run(
             [sys.executable, "-c", script, str(config)],
-            capture_output=True, text=True, timeout=60, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
         )
 
     assert done.returncode == 0, done.stderr

@@ -190,9 +190,7 @@ def test_help_option_names_are_the_same_for_every_command() -> None:
     for path in PATHS[1:]:
         command = root.get_command(ctx, path[0])
         assert command is not None
-        assert {"-h", "--help"} <= {
-            opt for param in command.get_params(ctx) for opt in param.opts
-        }
+        assert {"-h", "--help"} <= {opt for param in command.get_params(ctx) for opt in param.opts}
 
 
 # --- completion of subcommands and flags ---------------------------------------------------------
@@ -232,8 +230,15 @@ def test_prerendered_completion_is_exactly_what_click_answers(words: list[str]) 
 
 @pytest.mark.parametrize(
     "words",
-    [["completion", ""], ["expose", "x", "-"], ["expose", "--dry-run", ""], ["status", "-o", ""],
-     ["status", "--", ""], ["--gateway=x"], ["-v", "ex"]],
+    [
+        ["completion", ""],
+        ["expose", "x", "-"],
+        ["expose", "--dry-run", ""],
+        ["status", "-o", ""],
+        ["status", "--", ""],
+        ["--gateway=x"],
+        ["-v", "ex"],
+    ],
     ids=repr,
 )
 def test_values_and_odd_lines_are_left_to_click(words: list[str]) -> None:

@@ -141,9 +141,23 @@ def test_python_dash_m_prints_the_version() -> None:
 def test_the_checkout_script_runs_without_installing(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, str(REPO / "bin" / "kubectl-inferroute"), "expose", "qwen-pool",
-         "--gateway", "gw", "-n", "llm", "--dry-run=client", "-o", "yaml"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            str(REPO / "bin" / "kubectl-inferroute"),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "gw",
+            "-n",
+            "llm",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "kind: HTTPRoute" in result.stdout
@@ -158,9 +172,20 @@ def installed_plugin() -> str:
 
 def test_the_installed_command_applies_a_route(cluster: Any, kubeconfig: Path) -> None:
     result = subprocess.run(
-        [installed_plugin(), "expose", "qwen-pool", "--gateway", "inference-gateway", "--yes",
-         "--no-record"],
-        capture_output=True, text=True, env=plugin_env(kubeconfig), check=False, timeout=60,
+        [
+            installed_plugin(),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--yes",
+            "--no-record",
+        ],
+        capture_output=True,
+        text=True,
+        env=plugin_env(kubeconfig),
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "Verdict: Ready" in result.stdout
@@ -177,29 +202,51 @@ def test_kubectl_runs_it_as_a_plugin(cluster: Any, kubeconfig: Path, tmp_path: P
     (plugins / "kubectl-inferroute").symlink_to(REPO / "bin" / "kubectl-inferroute")
     env = plugin_env(kubeconfig, extra_path=str(plugins))
     result = subprocess.run(
-        [kubectl, "inferroute", "expose", "qwen-pool", "--gateway", "inference-gateway",
-         "--dry-run=server", "-o", "yaml"],
-        capture_output=True, text=True, env=env, check=False, timeout=60,
+        [
+            kubectl,
+            "inferroute",
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--dry-run=server",
+            "-o",
+            "yaml",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "kind: HTTPRoute" in result.stdout
     assert cluster.get(ROUTES, "httproutes", "llm", "qwen-pool") is None
     refused = subprocess.run(
         [kubectl, "inferroute", "expose", "qwen-pool", "--gateway", "inference-gateway"],
-        capture_output=True, text=True, env=env, check=False, timeout=60, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
     assert refused.returncode == 4
     assert "no terminal to ask for approval" in refused.stderr
 
 
-def test_a_terminal_is_asked_to_create_the_reference_grant(
-    cluster: Any, kubeconfig: Path
-) -> None:
+def test_a_terminal_is_asked_to_create_the_reference_grant(cluster: Any, kubeconfig: Path) -> None:
     cluster.add(o.namespace("models"))
     cluster.add(o.pool_v1("far-pool", "models"))
     code, out = run_in_terminal(
-        [*python_plugin(), "expose", "models/far-pool", "--gateway", "inference-gateway",
-         "--no-record"],
+        [
+            *python_plugin(),
+            "expose",
+            "models/far-pool",
+            "--gateway",
+            "inference-gateway",
+            "--no-record",
+        ],
         plugin_env(kubeconfig),
         [("Also create ReferenceGrant", "y"), ("May I proceed", "y"), ("Send a test request", "n")],
     )
@@ -215,8 +262,14 @@ def test_declining_the_reference_grant_leaves_the_route_unresolved(
     cluster.add(o.namespace("models"))
     cluster.add(o.pool_v1("far-pool", "models"))
     code, out = run_in_terminal(
-        [*python_plugin(), "expose", "models/far-pool", "--gateway", "inference-gateway",
-         "--no-record"],
+        [
+            *python_plugin(),
+            "expose",
+            "models/far-pool",
+            "--gateway",
+            "inference-gateway",
+            "--no-record",
+        ],
         plugin_env(kubeconfig),
         [("Also create ReferenceGrant", "n"), ("May I proceed", "y")],
     )

@@ -38,23 +38,41 @@ def b64(path: Path) -> str:
 
 
 def kubeconfig(path: Path, cluster: dict[str, Any], user: dict[str, Any]) -> Path:
-    path.write_text(yaml.safe_dump({
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": "kind", "cluster": cluster}],
-        "users": [{"name": "kind-admin", "user": user}],
-        "contexts": [{"name": "kind", "context": {"cluster": "kind", "user": "kind-admin",
-                                                  "namespace": "llm"}}],
-        "current-context": "kind",
-    }))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "kind", "cluster": cluster}],
+                "users": [{"name": "kind-admin", "user": user}],
+                "contexts": [
+                    {
+                        "name": "kind",
+                        "context": {"cluster": "kind", "user": "kind-admin", "namespace": "llm"},
+                    }
+                ],
+                "current-context": "kind",
+            }
+        )
+    )
     return path
 
 
 def server_dry_run(path: Path) -> Any:
-    return CliRunner().invoke(root, [
-        "--kubeconfig", str(path), "expose", "qwen-pool", "--gateway", "inference-gateway",
-        "--dry-run=server", "-o", "yaml",
-    ])
+    return CliRunner().invoke(
+        root,
+        [
+            "--kubeconfig",
+            str(path),
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "--dry-run=server",
+            "-o",
+            "yaml",
+        ],
+    )
 
 
 def test_client_certificates_embedded_like_kind_authenticate(

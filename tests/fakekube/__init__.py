@@ -5,5 +5,13 @@ from .controller import ControllerSim
 from .schema import crds_dir, schema_source
 from .server import ApiError, FakeCluster, Request, status_body
 
-__all__ = ["ApiError", "ControllerSim", "FakeCluster", "Request", "crds_dir", "objects",
-           "schema_source", "status_body"]
+__all__ = [
+    "ApiError",
+    "ControllerSim",
+    "FakeCluster",
+    "Request",
+    "crds_dir",
+    "objects",
+    "schema_source",
+    "status_body",
+]

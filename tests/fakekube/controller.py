@@ -15,14 +15,29 @@ GW = f"{GATEWAY_GROUP}/v1"
 POOL_KEYS = {POOL_V1_GROUP: ("v1", "parents"), POOL_V1ALPHA2_GROUP: ("v1alpha2", "parent")}
 
 
-def _cond(ctype: str, ok: bool, reason: str, message: str, generation: int,
-          old: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _cond(
+    ctype: str,
+    ok: bool,
+    reason: str,
+    message: str,
+    generation: int,
+    old: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
     status = "True" if ok else "False"
     previous = next((c for c in old or [] if c.get("type") == ctype), None)
-    since = previous["lastTransitionTime"] if previous and previous.get(
-        "status") == status and previous.get("lastTransitionTime") else now()
-    return {"type": ctype, "status": status, "reason": reason, "message": message,
-            "observedGeneration": generation, "lastTransitionTime": since}
+    since = (
+        previous["lastTransitionTime"]
+        if previous and previous.get("status") == status and previous.get("lastTransitionTime")
+        else now()
+    )
+    return {
+        "type": ctype,
+        "status": status,
+        "reason": reason,
+        "message": message,
+        "observedGeneration": generation,
+        "lastTransitionTime": since,
+    }
 
 
 def _strip_times(value: Any) -> Any:
@@ -36,11 +51,19 @@ def _strip_times(value: Any) -> Any:
 class ControllerSim:
     """Reconciles Gateways of the classes whose ``spec.controllerName`` it owns."""
 
-    def __init__(self, cluster: Any, delay: float = 0.05,
-                 controller_name: str = EXAMPLE_CONTROLLER, classes: tuple[str, ...] | None = None,
-                 supports_inference_pool: bool = True, programmed: bool = True,
-                 address: str = "127.0.0.1", stale: bool = False,
-                 rejects_timeouts: bool | None = None, poll: float = 0.02):
+    def __init__(
+        self,
+        cluster: Any,
+        delay: float = 0.05,
+        controller_name: str = EXAMPLE_CONTROLLER,
+        classes: tuple[str, ...] | None = None,
+        supports_inference_pool: bool = True,
+        programmed: bool = True,
+        address: str = "127.0.0.1",
+        stale: bool = False,
+        rejects_timeouts: bool | None = None,
+        poll: float = 0.02,
+    ):
         self.cluster = cluster
         self.delay = delay
         self.controller_name = controller_name
@@ -49,8 +72,9 @@ class ControllerSim:
         self.programmed = programmed
         self.address = address
         self.stale = stale
-        self.rejects_timeouts = (controller_name == GKE_CONTROLLER if rejects_timeouts is None
-                                 else rejects_timeouts)
+        self.rejects_timeouts = (
+            controller_name == GKE_CONTROLLER if rejects_timeouts is None else rejects_timeouts
+        )
         self.poll = poll
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -109,14 +133,21 @@ class ControllerSim:
         gen = int(obj["metadata"].get("generation", 1))
         return max(gen - 1, 0) if self.stale else gen
 
-    def _write(self, api_version: str, plural: str, obj: dict[str, Any],
-               status: dict[str, Any]) -> None:
+    def _write(
+        self, api_version: str, plural: str, obj: dict[str, Any], status: dict[str, Any]
+    ) -> None:
         if _strip_times(obj.get("status")) == _strip_times(status):
             return
         meta = obj["metadata"]
         with contextlib.suppress(KeyError):  # deleted meanwhile
-            self.cluster.set_status(api_version, plural, meta.get("namespace"), meta["name"],
-                                    status, manager=self.controller_name.split("/")[0])
+            self.cluster.set_status(
+                api_version,
+                plural,
+                meta.get("namespace"),
+                meta["name"],
+                status,
+                manager=self.controller_name.split("/")[0],
+            )
 
     # ------------------------------------------------------------ reconcile
     def reconcile(self) -> None:
@@ -126,16 +157,33 @@ class ControllerSim:
         mine = set()
         for gc in self._list(GW, "GatewayClass"):
             if gc["spec"].get("controllerName") != self.controller_name or (
-                    self.classes is not None and gc["metadata"]["name"] not in self.classes):
+                self.classes is not None and gc["metadata"]["name"] not in self.classes
+            ):
                 continue
             mine.add(gc["metadata"]["name"])
             old = (gc.get("status") or {}).get("conditions")
-            self._write(GW, "gatewayclasses", gc, {"conditions": [
-                _cond("Accepted", True, "Accepted", "GatewayClass is accepted", self._gen(gc),
-                      old)]})
-        gateways = {(g["metadata"]["namespace"], g["metadata"]["name"]): g
-                    for g in self._list(GW, "Gateway")
-                    if g["spec"].get("gatewayClassName") in mine}
+            self._write(
+                GW,
+                "gatewayclasses",
+                gc,
+                {
+                    "conditions": [
+                        _cond(
+                            "Accepted",
+                            True,
+                            "Accepted",
+                            "GatewayClass is accepted",
+                            self._gen(gc),
+                            old,
+                        )
+                    ]
+                },
+            )
+        gateways = {
+            (g["metadata"]["namespace"], g["metadata"]["name"]): g
+            for g in self._list(GW, "Gateway")
+            if g["spec"].get("gatewayClassName") in mine
+        }
         namespaces = {n["metadata"]["name"]: n for n in self._list("v1", "Namespace")}
         attached: dict[tuple[str, str, str], int] = {}
         accepted_refs: list[tuple[dict[str, Any], tuple[str, str], dict[str, Any], bool]] = []
@@ -145,73 +193,119 @@ class ControllerSim:
             self._reconcile_gateway(gw, attached, key)
         self._reconcile_pools(gateways, accepted_refs)
 
-    def _reconcile_route(self, route: dict[str, Any], gateways: dict[tuple[str, str], Any],
-                         namespaces: dict[str, Any], attached: dict[tuple[str, str, str], int],
-                         accepted_refs: list[Any]) -> None:
+    def _reconcile_route(
+        self,
+        route: dict[str, Any],
+        gateways: dict[tuple[str, str], Any],
+        namespaces: dict[str, Any],
+        attached: dict[tuple[str, str, str], int],
+        accepted_refs: list[Any],
+    ) -> None:
         rns = route["metadata"]["namespace"]
         spec = route.get("spec") or {}
         old_parents = (route.get("status") or {}).get("parents") or []
         others = [p for p in old_parents if p.get("controllerName") != self.controller_name]
         mine = []
         for ref in spec.get("parentRefs") or []:
-            if ref.get("group", GATEWAY_GROUP) != GATEWAY_GROUP or ref.get(
-                    "kind", "Gateway") != "Gateway":
+            if (
+                ref.get("group", GATEWAY_GROUP) != GATEWAY_GROUP
+                or ref.get("kind", "Gateway") != "Gateway"
+            ):
                 continue
             key = (ref.get("namespace") or rns, ref["name"])
             gw = gateways.get(key)
             if gw is None:
                 continue
-            old = next((p.get("conditions") for p in old_parents
-                        if p.get("controllerName") == self.controller_name
-                        and p.get("parentRef") == ref), None)
+            old = next(
+                (
+                    p.get("conditions")
+                    for p in old_parents
+                    if p.get("controllerName") == self.controller_name and p.get("parentRef") == ref
+                ),
+                None,
+            )
             ok, reason, message, listeners = self._accept(route, ref, gw, namespaces)
             resolved, rreason, rmessage = self._resolve(route)
             gen = self._gen(route)
-            mine.append({"parentRef": copy.deepcopy(ref), "controllerName": self.controller_name,
-                         "conditions": [_cond("Accepted", ok, reason, message, gen, old),
-                                        _cond("ResolvedRefs", resolved, rreason, rmessage, gen,
-                                              old)]})
+            mine.append(
+                {
+                    "parentRef": copy.deepcopy(ref),
+                    "controllerName": self.controller_name,
+                    "conditions": [
+                        _cond("Accepted", ok, reason, message, gen, old),
+                        _cond("ResolvedRefs", resolved, rreason, rmessage, gen, old),
+                    ],
+                }
+            )
             if ok:
                 for name in listeners:
                     attached[(*key, name)] = attached.get((*key, name), 0) + 1
             accepted_refs.append((route, key, gw, ok))
         if mine or any(p.get("controllerName") == self.controller_name for p in old_parents):
-            self._write(GW, "httproutes", route, {**(route.get("status") or {}),
-                                                  "parents": others + mine})
+            self._write(
+                GW, "httproutes", route, {**(route.get("status") or {}), "parents": others + mine}
+            )
 
-    def _accept(self, route: dict[str, Any], ref: dict[str, Any], gw: dict[str, Any],
-                namespaces: dict[str, Any]) -> tuple[bool, str, str, list[str]]:
+    def _accept(
+        self,
+        route: dict[str, Any],
+        ref: dict[str, Any],
+        gw: dict[str, Any],
+        namespaces: dict[str, Any],
+    ) -> tuple[bool, str, str, list[str]]:
         rns = route["metadata"]["namespace"]
         spec = route.get("spec") or {}
-        listeners = [lst for lst in gw["spec"].get("listeners") or []
-                     if ref.get("sectionName") in (None, lst.get("name"))
-                     and ref.get("port") in (None, lst.get("port"))]
+        listeners = [
+            lst
+            for lst in gw["spec"].get("listeners") or []
+            if ref.get("sectionName") in (None, lst.get("name"))
+            and ref.get("port") in (None, lst.get("port"))
+        ]
         if not listeners:
-            return False, "NoMatchingParent", (
-                "No listener matches the parentRef sectionName/port"), []
+            return (
+                False,
+                "NoMatchingParent",
+                ("No listener matches the parentRef sectionName/port"),
+                [],
+            )
         allowed = [lst for lst in listeners if self._allows(lst, rns, gw, namespaces)]
         if not allowed:
-            return False, "NotAllowedByListeners", (
-                "No listener allows routes of this kind from this namespace"), []
+            return (
+                False,
+                "NotAllowedByListeners",
+                ("No listener allows routes of this kind from this namespace"),
+                [],
+            )
         hostnames = spec.get("hostnames") or []
         matching = [lst for lst in allowed if _hosts_intersect(lst.get("hostname"), hostnames)]
         if not matching:
-            return False, "NoMatchingListenerHostname", (
-                "No listener hostname matches the route hostnames"), []
+            return (
+                False,
+                "NoMatchingListenerHostname",
+                ("No listener hostname matches the route hostnames"),
+                [],
+            )
         if self.rejects_timeouts and any("timeouts" in r for r in spec.get("rules") or []):
-            return False, "UnsupportedValue", (
-                "Route rules timeouts are not supported by this gateway class"), []
+            return (
+                False,
+                "UnsupportedValue",
+                ("Route rules timeouts are not supported by this gateway class"),
+                [],
+            )
         return True, "Accepted", "Route was accepted", [lst["name"] for lst in matching]
 
     @staticmethod
-    def _allows(lst: dict[str, Any], rns: str, gw: dict[str, Any],
-                namespaces: dict[str, Any]) -> bool:
+    def _allows(
+        lst: dict[str, Any], rns: str, gw: dict[str, Any], namespaces: dict[str, Any]
+    ) -> bool:
         if lst.get("protocol", "HTTP") not in ("HTTP", "HTTPS"):
             return False
         allowed = lst.get("allowedRoutes") or {}
         kinds = allowed.get("kinds")
-        if kinds and not any(k.get("kind") == "HTTPRoute" and k.get(
-                "group", GATEWAY_GROUP) == GATEWAY_GROUP for k in kinds):
+        if kinds and not any(
+            k.get("kind") == "HTTPRoute" and k.get("group", GATEWAY_GROUP) == GATEWAY_GROUP
+            for k in kinds
+        ):
             return False
         ns = allowed.get("namespaces") or {}
         source = ns.get("from", "Same")
@@ -239,15 +333,22 @@ class ControllerSim:
                 if kind != "InferencePool" or group not in POOL_KEYS:
                     return False, "InvalidKind", f"Unsupported backend kind {group}/{kind}"
                 if not self.supports_inference_pool:
-                    return False, "InvalidKind", (
-                        f"InferencePool backends are not supported ({group}/{kind})")
+                    return (
+                        False,
+                        "InvalidKind",
+                        (f"InferencePool backends are not supported ({group}/{kind})"),
+                    )
                 if ns != rns and not self._granted(rns, ns, group, name):
-                    return False, "RefNotPermitted", (
-                        f"backendRef {ns}/{name} is not permitted by any ReferenceGrant")
+                    return (
+                        False,
+                        "RefNotPermitted",
+                        (f"backendRef {ns}/{name} is not permitted by any ReferenceGrant"),
+                    )
                 pool = None
                 if group in self.cluster.pool_groups:
-                    pool = self.cluster.get(f"{group}/{POOL_KEYS[group][0]}", "inferencepools",
-                                            ns, name)
+                    pool = self.cluster.get(
+                        f"{group}/{POOL_KEYS[group][0]}", "inferencepools", ns, name
+                    )
                 if pool is None:
                     return False, "BackendNotFound", f"InferencePool {ns}/{name} not found"
         return True, "ResolvedRefs", "Resolved all the Object references for the Route"
@@ -257,69 +358,120 @@ class ControllerSim:
             if grant["metadata"]["namespace"] != to_ns:
                 continue
             spec = grant.get("spec") or {}
-            src = any(f.get("group") == GATEWAY_GROUP and f.get("kind") == "HTTPRoute"
-                      and f.get("namespace") == from_ns for f in spec.get("from") or [])
-            dst = any(t.get("group") == group and t.get("kind") == "InferencePool"
-                      and t.get("name") in (None, "", name) for t in spec.get("to") or [])
+            src = any(
+                f.get("group") == GATEWAY_GROUP
+                and f.get("kind") == "HTTPRoute"
+                and f.get("namespace") == from_ns
+                for f in spec.get("from") or []
+            )
+            dst = any(
+                t.get("group") == group
+                and t.get("kind") == "InferencePool"
+                and t.get("name") in (None, "", name)
+                for t in spec.get("to") or []
+            )
             if src and dst:
                 return True
         return False
 
-    def _reconcile_gateway(self, gw: dict[str, Any], attached: dict[tuple[str, str, str], int],
-                           key: tuple[str, str]) -> None:
+    def _reconcile_gateway(
+        self, gw: dict[str, Any], attached: dict[tuple[str, str, str], int], key: tuple[str, str]
+    ) -> None:
         old = gw.get("status") or {}
         gen = self._gen(gw)
         old_listeners = {lst.get("name"): lst for lst in old.get("listeners") or []}
         listeners = []
         for lst in gw["spec"].get("listeners") or []:
             prev = old_listeners.get(lst["name"], {}).get("conditions")
-            listeners.append({
-                "name": lst["name"],
-                "supportedKinds": [{"group": GATEWAY_GROUP, "kind": "HTTPRoute"},
-                                   {"group": GATEWAY_GROUP, "kind": "GRPCRoute"}],
-                "attachedRoutes": attached.get((*key, lst["name"]), 0),
-                "conditions": [
-                    _cond("Accepted", True, "Accepted", "Listener is accepted", gen, prev),
-                    _cond("Programmed", self.programmed,
-                          "Programmed" if self.programmed else "Pending",
-                          "Listener is programmed" if self.programmed else
-                          "Listener is not programmed yet", gen, prev),
-                    _cond("ResolvedRefs", True, "ResolvedRefs", "Resolved all references", gen,
-                          prev)]})
+            listeners.append(
+                {
+                    "name": lst["name"],
+                    "supportedKinds": [
+                        {"group": GATEWAY_GROUP, "kind": "HTTPRoute"},
+                        {"group": GATEWAY_GROUP, "kind": "GRPCRoute"},
+                    ],
+                    "attachedRoutes": attached.get((*key, lst["name"]), 0),
+                    "conditions": [
+                        _cond("Accepted", True, "Accepted", "Listener is accepted", gen, prev),
+                        _cond(
+                            "Programmed",
+                            self.programmed,
+                            "Programmed" if self.programmed else "Pending",
+                            "Listener is programmed"
+                            if self.programmed
+                            else "Listener is not programmed yet",
+                            gen,
+                            prev,
+                        ),
+                        _cond(
+                            "ResolvedRefs",
+                            True,
+                            "ResolvedRefs",
+                            "Resolved all references",
+                            gen,
+                            prev,
+                        ),
+                    ],
+                }
+            )
         status: dict[str, Any] = {
             "conditions": [
-                _cond("Accepted", True, "Accepted", "Gateway is accepted", gen,
-                      old.get("conditions")),
-                _cond("Programmed", self.programmed,
-                      "Programmed" if self.programmed else "AddressNotAssigned",
-                      "Gateway is programmed" if self.programmed else
-                      "No address has been assigned yet", gen, old.get("conditions"))],
-            "listeners": listeners}
+                _cond(
+                    "Accepted", True, "Accepted", "Gateway is accepted", gen, old.get("conditions")
+                ),
+                _cond(
+                    "Programmed",
+                    self.programmed,
+                    "Programmed" if self.programmed else "AddressNotAssigned",
+                    "Gateway is programmed"
+                    if self.programmed
+                    else "No address has been assigned yet",
+                    gen,
+                    old.get("conditions"),
+                ),
+            ],
+            "listeners": listeners,
+        }
         if self.programmed:
             status["addresses"] = [{"type": "IPAddress", "value": self.address}]
         self._write(GW, "gateways", gw, status)
 
-    def _reconcile_pools(self, gateways: dict[tuple[str, str], Any],
-                         accepted_refs: list[Any]) -> None:
+    def _reconcile_pools(
+        self, gateways: dict[tuple[str, str], Any], accepted_refs: list[Any]
+    ) -> None:
         for group in self.cluster.pool_groups:
             version, status_key = POOL_KEYS[group]
             for pool in self._list(f"{group}/{version}", "InferencePool"):
                 self._reconcile_pool(pool, group, version, status_key, accepted_refs)
 
-    def _reconcile_pool(self, pool: dict[str, Any], group: str, version: str, status_key: str,
-                        accepted_refs: list[Any]) -> None:
+    def _reconcile_pool(
+        self,
+        pool: dict[str, Any],
+        group: str,
+        version: str,
+        status_key: str,
+        accepted_refs: list[Any],
+    ) -> None:
         pns, pname = pool["metadata"]["namespace"], pool["metadata"]["name"]
         parents: dict[tuple[str, str], bool] = {}
         for route, gw_key, _gw, ok in accepted_refs:
             rns = route["metadata"]["namespace"]
             for rule in (route.get("spec") or {}).get("rules") or []:
                 for ref in rule.get("backendRefs") or []:
-                    if (ref.get("group") == group and ref.get("kind") == "InferencePool"
-                            and ref.get("name") == pname and (ref.get("namespace") or rns) == pns):
+                    if (
+                        ref.get("group") == group
+                        and ref.get("kind") == "InferencePool"
+                        and ref.get("name") == pname
+                        and (ref.get("namespace") or rns) == pns
+                    ):
                         parents[gw_key] = parents.get(gw_key, False) or ok
         old_entries = (pool.get("status") or {}).get(status_key) or []
-        others = [e for e in old_entries if e.get("controllerName") not in (
-            None, self.controller_name) and (e.get("parentRef") or {}).get("kind") != "Status"]
+        others = [
+            e
+            for e in old_entries
+            if e.get("controllerName") not in (None, self.controller_name)
+            and (e.get("parentRef") or {}).get("kind") != "Status"
+        ]
         spec = pool.get("spec") or {}
         epp = spec.get("endpointPickerRef") if group == POOL_V1_GROUP else spec.get("extensionRef")
         epp_ok = True
@@ -328,24 +480,54 @@ class ControllerSim:
         gen = self._gen(pool)
         mine = []
         for (gns, gname), ok in sorted(parents.items()):
-            parent_ref = {"group": GATEWAY_GROUP, "kind": "Gateway", "namespace": gns,
-                          "name": gname}
-            old = next((e.get("conditions") for e in old_entries
-                        if e.get("parentRef") == parent_ref), None)
-            accepted = _cond("Accepted", ok, "Accepted" if ok else "HTTPRouteNotAccepted",
-                             "InferencePool has been accepted by the Gateway" if ok else
-                             "The HTTPRoute referencing this pool is not accepted", gen, old)
+            parent_ref = {
+                "group": GATEWAY_GROUP,
+                "kind": "Gateway",
+                "namespace": gns,
+                "name": gname,
+            }
+            old = next(
+                (e.get("conditions") for e in old_entries if e.get("parentRef") == parent_ref), None
+            )
+            accepted = _cond(
+                "Accepted",
+                ok,
+                "Accepted" if ok else "HTTPRouteNotAccepted",
+                "InferencePool has been accepted by the Gateway"
+                if ok
+                else "The HTTPRoute referencing this pool is not accepted",
+                gen,
+                old,
+            )
             if group == POOL_V1_GROUP and not epp:  # v1 requires an endpoint picker
-                accepted = _cond("Accepted", False, "EndpointPickerRefMissing",
-                                 "spec.endpointPickerRef is not set", gen, old)
-            mine.append({"parentRef": parent_ref, "controllerName": self.controller_name,
-                         "conditions": [
-                             accepted,
-                             _cond("ResolvedRefs", epp_ok,
-                                   "ResolvedRefs" if epp_ok else "InvalidExtensionRef",
-                                   "Resolved the endpoint picker reference" if epp_ok else
-                                   f"Endpoint picker Service {pns}/{(epp or {}).get('name')} "
-                                   "not found", gen, old)]})
+                accepted = _cond(
+                    "Accepted",
+                    False,
+                    "EndpointPickerRefMissing",
+                    "spec.endpointPickerRef is not set",
+                    gen,
+                    old,
+                )
+            mine.append(
+                {
+                    "parentRef": parent_ref,
+                    "controllerName": self.controller_name,
+                    "conditions": [
+                        accepted,
+                        _cond(
+                            "ResolvedRefs",
+                            epp_ok,
+                            "ResolvedRefs" if epp_ok else "InvalidExtensionRef",
+                            "Resolved the endpoint picker reference"
+                            if epp_ok
+                            else f"Endpoint picker Service {pns}/{(epp or {}).get('name')} "
+                            "not found",
+                            gen,
+                            old,
+                        ),
+                    ],
+                }
+            )
         had_mine = any(e.get("controllerName") == self.controller_name for e in old_entries)
         if mine or had_mine:
             status = {**(pool.get("status") or {}), status_key: others + mine}
@@ -355,8 +537,7 @@ class ControllerSim:
 def _hosts_intersect(listener_host: str | None, route_hosts: list[str]) -> bool:
     if not listener_host or not route_hosts:
         return True
-    return any(_host_match(listener_host, h) or _host_match(h, listener_host)
-               for h in route_hosts)
+    return any(_host_match(listener_host, h) or _host_match(h, listener_host) for h in route_hosts)
 
 
 def _host_match(pattern: str, host: str) -> bool:

@@ -11,8 +11,11 @@ GKE_CONTROLLER = "networking.gke.io/gateway"
 GKE_CLASS = "gke-l7-regional-external-managed"
 
 
-def _meta(name: str, namespace: str | None = None, labels: dict[str, str] | None = None,
-          ) -> dict[str, Any]:
+def _meta(
+    name: str,
+    namespace: str | None = None,
+    labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": name}
     if namespace is not None:
         meta["namespace"] = namespace
@@ -23,21 +26,39 @@ def _meta(name: str, namespace: str | None = None, labels: dict[str, str] | None
 
 def namespace(name: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
     merged = {"kubernetes.io/metadata.name": name, **(labels or {})}
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(name, None, merged),
-            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": _meta(name, None, merged),
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    }
 
 
 def gateway_class(name: str = "example", controller: str = EXAMPLE_CONTROLLER) -> dict[str, Any]:
-    return {"apiVersion": f"{GATEWAY_GROUP}/v1", "kind": "GatewayClass", "metadata": _meta(name),
-            "spec": {"controllerName": controller}}
+    return {
+        "apiVersion": f"{GATEWAY_GROUP}/v1",
+        "kind": "GatewayClass",
+        "metadata": _meta(name),
+        "spec": {"controllerName": controller},
+    }
 
 
-def listener(name: str = "http", port: int = 80, protocol: str = "HTTP",
-             hostname: str | None = None, from_: str = "Same",
-             selector: dict[str, str] | None = None,
-             kinds: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": name, "port": port, "protocol": protocol,
-                           "allowedRoutes": {"namespaces": {"from": from_}}}
+def listener(
+    name: str = "http",
+    port: int = 80,
+    protocol: str = "HTTP",
+    hostname: str | None = None,
+    from_: str = "Same",
+    selector: dict[str, str] | None = None,
+    kinds: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": name,
+        "port": port,
+        "protocol": protocol,
+        "allowedRoutes": {"namespaces": {"from": from_}},
+    }
     if hostname:
         out["hostname"] = hostname
     if selector is not None:
@@ -47,74 +68,156 @@ def listener(name: str = "http", port: int = 80, protocol: str = "HTTP",
     return out
 
 
-def gateway(name: str = "inference-gateway", namespace: str = "llm", class_name: str = "example",
-            listeners: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"apiVersion": f"{GATEWAY_GROUP}/v1", "kind": "Gateway",
-            "metadata": _meta(name, namespace),
-            "spec": {"gatewayClassName": class_name, "listeners": listeners or [listener()]}}
+def gateway(
+    name: str = "inference-gateway",
+    namespace: str = "llm",
+    class_name: str = "example",
+    listeners: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "apiVersion": f"{GATEWAY_GROUP}/v1",
+        "kind": "Gateway",
+        "metadata": _meta(name, namespace),
+        "spec": {"gatewayClassName": class_name, "listeners": listeners or [listener()]},
+    }
 
 
-def pool_v1(name: str = "qwen-pool", namespace: str = "llm", target_port: int = 8000,
-            selector: dict[str, str] | None = None, epp: str | None = "NAME-epp",
-            epp_port: int = 9002) -> dict[str, Any]:
-    spec: dict[str, Any] = {"selector": {"matchLabels": dict(selector or {"app": "qwen"})},
-                            "targetPorts": [{"number": target_port}]}
+def pool_v1(
+    name: str = "qwen-pool",
+    namespace: str = "llm",
+    target_port: int = 8000,
+    selector: dict[str, str] | None = None,
+    epp: str | None = "NAME-epp",
+    epp_port: int = 9002,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "selector": {"matchLabels": dict(selector or {"app": "qwen"})},
+        "targetPorts": [{"number": target_port}],
+    }
     if epp:
-        spec["endpointPickerRef"] = {"name": epp.replace("NAME", name),
-                                     "port": {"number": epp_port}}
-    return {"apiVersion": f"{POOL_V1_GROUP}/v1", "kind": "InferencePool",
-            "metadata": _meta(name, namespace), "spec": spec}
+        spec["endpointPickerRef"] = {
+            "name": epp.replace("NAME", name),
+            "port": {"number": epp_port},
+        }
+    return {
+        "apiVersion": f"{POOL_V1_GROUP}/v1",
+        "kind": "InferencePool",
+        "metadata": _meta(name, namespace),
+        "spec": spec,
+    }
 
 
-def pool_v1alpha2(name: str = "qwen-pool", namespace: str = "llm", target_port: int = 8000,
-                  selector: dict[str, str] | None = None, epp: str = "NAME-epp",
-                  ) -> dict[str, Any]:
-    return {"apiVersion": f"{POOL_V1ALPHA2_GROUP}/v1alpha2", "kind": "InferencePool",
-            "metadata": _meta(name, namespace),
-            "spec": {"selector": dict(selector or {"app": "qwen"}),
-                     "targetPortNumber": target_port,
-                     "extensionRef": {"name": epp.replace("NAME", name)}}}
+def pool_v1alpha2(
+    name: str = "qwen-pool",
+    namespace: str = "llm",
+    target_port: int = 8000,
+    selector: dict[str, str] | None = None,
+    epp: str = "NAME-epp",
+) -> dict[str, Any]:
+    return {
+        "apiVersion": f"{POOL_V1ALPHA2_GROUP}/v1alpha2",
+        "kind": "InferencePool",
+        "metadata": _meta(name, namespace),
+        "spec": {
+            "selector": dict(selector or {"app": "qwen"}),
+            "targetPortNumber": target_port,
+            "extensionRef": {"name": epp.replace("NAME", name)},
+        },
+    }
 
 
-def service(name: str, namespace: str = "llm", ports: list[int] | None = None,
-            labels: dict[str, str] | None = None,
-            selector: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": _meta(name, namespace, labels),
-            "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.10",
-                     "selector": dict(selector or {}),
-                     "ports": [{"name": f"p{p}", "port": p, "protocol": "TCP", "targetPort": p}
-                               for p in (ports or [80])]}}
+def service(
+    name: str,
+    namespace: str = "llm",
+    ports: list[int] | None = None,
+    labels: dict[str, str] | None = None,
+    selector: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": _meta(name, namespace, labels),
+        "spec": {
+            "type": "ClusterIP",
+            "clusterIP": "10.96.0.10",
+            "selector": dict(selector or {}),
+            "ports": [
+                {"name": f"p{p}", "port": p, "protocol": "TCP", "targetPort": p}
+                for p in (ports or [80])
+            ],
+        },
+    }
 
 
-def pod(name: str, namespace: str = "llm", labels: dict[str, str] | None = None,
-        port: int = 8000, ready: bool = True, ip: str = "10.244.0.5") -> dict[str, Any]:
+def pod(
+    name: str,
+    namespace: str = "llm",
+    labels: dict[str, str] | None = None,
+    port: int = 8000,
+    ready: bool = True,
+    ip: str = "10.244.0.5",
+) -> dict[str, Any]:
     state = "True" if ready else "False"
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": _meta(name, namespace, labels),
-            "spec": {"containers": [{"name": "vllm", "image": "vllm/vllm-openai:latest",
-                                     "ports": [{"containerPort": port, "protocol": "TCP"}]}]},
-            "status": {"phase": "Running", "podIP": ip,
-                       "conditions": [{"type": "Ready", "status": state},
-                                      {"type": "ContainersReady", "status": state}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": _meta(name, namespace, labels),
+        "spec": {
+            "containers": [
+                {
+                    "name": "vllm",
+                    "image": "vllm/vllm-openai:latest",
+                    "ports": [{"containerPort": port, "protocol": "TCP"}],
+                }
+            ]
+        },
+        "status": {
+            "phase": "Running",
+            "podIP": ip,
+            "conditions": [
+                {"type": "Ready", "status": state},
+                {"type": "ContainersReady", "status": state},
+            ],
+        },
+    }
 
 
-def reference_grant(name: str, namespace: str, from_namespace: str,
-                    to_kind: str = "InferencePool", to_group: str = POOL_V1_GROUP,
-                    to_name: str | None = None) -> dict[str, Any]:
+def reference_grant(
+    name: str,
+    namespace: str,
+    from_namespace: str,
+    to_kind: str = "InferencePool",
+    to_group: str = POOL_V1_GROUP,
+    to_name: str | None = None,
+) -> dict[str, Any]:
     to: dict[str, Any] = {"group": to_group, "kind": to_kind}
     if to_name:
         to["name"] = to_name
-    return {"apiVersion": f"{GATEWAY_GROUP}/v1beta1", "kind": "ReferenceGrant",
-            "metadata": _meta(name, namespace),
-            "spec": {"from": [{"group": GATEWAY_GROUP, "kind": "HTTPRoute",
-                               "namespace": from_namespace}], "to": [to]}}
+    return {
+        "apiVersion": f"{GATEWAY_GROUP}/v1beta1",
+        "kind": "ReferenceGrant",
+        "metadata": _meta(name, namespace),
+        "spec": {
+            "from": [{"group": GATEWAY_GROUP, "kind": "HTTPRoute", "namespace": from_namespace}],
+            "to": [to],
+        },
+    }
 
 
-def httproute(name: str = "qwen-pool", namespace: str = "llm", gateway: str = "inference-gateway",
-              pool: str = "qwen-pool", pool_group: str | None = POOL_V1_GROUP,
-              pool_namespace: str | None = None, hostnames: list[str] | None = None,
-              section_name: str | None = None, gateway_namespace: str | None = None,
-              timeouts: dict[str, str] | None = None, port: int | None = 8000,
-              labels: dict[str, str] | None = None) -> dict[str, Any]:
+def httproute(
+    name: str = "qwen-pool",
+    namespace: str = "llm",
+    gateway: str = "inference-gateway",
+    pool: str = "qwen-pool",
+    pool_group: str | None = POOL_V1_GROUP,
+    pool_namespace: str | None = None,
+    hostnames: list[str] | None = None,
+    section_name: str | None = None,
+    gateway_namespace: str | None = None,
+    timeouts: dict[str, str] | None = None,
+    port: int | None = 8000,
+    labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
     parent: dict[str, Any] = {"group": GATEWAY_GROUP, "kind": "Gateway", "name": gateway}
     if gateway_namespace:
         parent["namespace"] = gateway_namespace
@@ -128,23 +231,35 @@ def httproute(name: str = "qwen-pool", namespace: str = "llm", gateway: str = "i
     if port is not None:
         backend["port"] = port
     backend["weight"] = 1
-    rule: dict[str, Any] = {"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
-                            "backendRefs": [backend]}
+    rule: dict[str, Any] = {
+        "matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+        "backendRefs": [backend],
+    }
     if timeouts is not None:
         rule["timeouts"] = dict(timeouts)
     spec: dict[str, Any] = {"parentRefs": [parent], "rules": [rule]}
     if hostnames:
         spec["hostnames"] = list(hostnames)
-    return {"apiVersion": f"{GATEWAY_GROUP}/v1", "kind": "HTTPRoute",
-            "metadata": _meta(name, namespace, labels), "spec": spec}
+    return {
+        "apiVersion": f"{GATEWAY_GROUP}/v1",
+        "kind": "HTTPRoute",
+        "metadata": _meta(name, namespace, labels),
+        "spec": spec,
+    }
 
 
-def standard_objects(namespace_name: str = "llm", pool_group: str = POOL_V1_GROUP,
-                     class_name: str = "example", controller: str = EXAMPLE_CONTROLLER,
-                     ) -> list[dict[str, Any]]:
+def standard_objects(
+    namespace_name: str = "llm",
+    pool_group: str = POOL_V1_GROUP,
+    class_name: str = "example",
+    controller: str = EXAMPLE_CONTROLLER,
+) -> list[dict[str, Any]]:
     """The llm-d typical setup: namespace, class, gateway, pool, its EPP service and a pod."""
-    pool = (pool_v1("qwen-pool", namespace_name) if pool_group == POOL_V1_GROUP
-            else pool_v1alpha2("qwen-pool", namespace_name))
+    pool = (
+        pool_v1("qwen-pool", namespace_name)
+        if pool_group == POOL_V1_GROUP
+        else pool_v1alpha2("qwen-pool", namespace_name)
+    )
     return [
         namespace(namespace_name),
         gateway_class(class_name, controller),

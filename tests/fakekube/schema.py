@@ -96,57 +96,103 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def walk(value: Any, schema: dict[str, Any] | None, path: str, errors: list[FieldError],
-         unknown: list[str], defaults: bool = True) -> None:
+def walk(
+    value: Any,
+    schema: dict[str, Any] | None,
+    path: str,
+    errors: list[FieldError],
+    unknown: list[str],
+    defaults: bool = True,
+) -> None:
     """Validate ``value`` in place: default missing fields, prune and record unknown ones."""
     if not schema:
         return
     typ = schema.get("type")
     if typ and not _type_ok(value, typ):
-        errors.append(FieldError(
-            "FieldValueTypeInvalid", path,
-            f"Invalid value: {_quote(value)}: {path} in body must be of type {typ}: "
-            f"\"{_type_name(value)}\""))
+        errors.append(
+            FieldError(
+                "FieldValueTypeInvalid",
+                path,
+                f"Invalid value: {_quote(value)}: {path} in body must be of type {typ}: "
+                f'"{_type_name(value)}"',
+            )
+        )
         return
     if "enum" in schema and value not in schema["enum"]:
         supported = ", ".join(_quote(v) for v in schema["enum"])
-        errors.append(FieldError(
-            "FieldValueNotSupported", path,
-            f"Unsupported value: {_quote(value)}: supported values: {supported}"))
+        errors.append(
+            FieldError(
+                "FieldValueNotSupported",
+                path,
+                f"Unsupported value: {_quote(value)}: supported values: {supported}",
+            )
+        )
     if isinstance(value, dict):
         _walk_object(value, schema, path, errors, unknown, defaults)
     elif isinstance(value, list):
         if "maxItems" in schema and len(value) > schema["maxItems"]:
-            errors.append(FieldError("FieldValueTooMany", path,
-                                     f"Too many: {len(value)}: must have at most "
-                                     f"{schema['maxItems']} items"))
+            errors.append(
+                FieldError(
+                    "FieldValueTooMany",
+                    path,
+                    f"Too many: {len(value)}: must have at most {schema['maxItems']} items",
+                )
+            )
         if "minItems" in schema and len(value) < schema["minItems"]:
             least = schema["minItems"]
-            errors.append(invalid(path, len(value),
-                                  f"{path} in body should have at least {least} items"))
+            errors.append(
+                invalid(path, len(value), f"{path} in body should have at least {least} items")
+            )
         for i, item in enumerate(value):
             walk(item, schema.get("items"), f"{path}[{i}]", errors, unknown, defaults)
     elif isinstance(value, str):
         if "maxLength" in schema and len(value) > schema["maxLength"]:
-            errors.append(FieldError("FieldValueTooLong", path,
-                                     f"Too long: may not be more than {schema['maxLength']} bytes"))
+            errors.append(
+                FieldError(
+                    "FieldValueTooLong",
+                    path,
+                    f"Too long: may not be more than {schema['maxLength']} bytes",
+                )
+            )
         if "minLength" in schema and len(value) < schema["minLength"]:
-            errors.append(invalid(
-                path, value, f"{path} in body should be at least {schema['minLength']} chars long"))
+            errors.append(
+                invalid(
+                    path,
+                    value,
+                    f"{path} in body should be at least {schema['minLength']} chars long",
+                )
+            )
         if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(invalid(path, value,
-                                  f"{path} in body should match '{schema['pattern']}'"))
+            errors.append(
+                invalid(path, value, f"{path} in body should match '{schema['pattern']}'")
+            )
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            errors.append(invalid(path, value, f"{path} in body should be greater than or equal "
-                                               f"to {schema['minimum']}"))
+            errors.append(
+                invalid(
+                    path,
+                    value,
+                    f"{path} in body should be greater than or equal to {schema['minimum']}",
+                )
+            )
         if "maximum" in schema and value > schema["maximum"]:
-            errors.append(invalid(path, value, f"{path} in body should be less than or equal "
-                                               f"to {schema['maximum']}"))
+            errors.append(
+                invalid(
+                    path,
+                    value,
+                    f"{path} in body should be less than or equal to {schema['maximum']}",
+                )
+            )
 
 
-def _walk_object(value: dict[str, Any], schema: dict[str, Any], path: str,
-                 errors: list[FieldError], unknown: list[str], defaults: bool) -> None:
+def _walk_object(
+    value: dict[str, Any],
+    schema: dict[str, Any],
+    path: str,
+    errors: list[FieldError],
+    unknown: list[str],
+    defaults: bool,
+) -> None:
     props = schema.get("properties") or {}
     extra = schema.get("additionalProperties")
     preserve = schema.get("x-kubernetes-preserve-unknown-fields")
@@ -170,11 +216,21 @@ def _walk_object(value: dict[str, Any], schema: dict[str, Any], path: str,
         if key not in value:
             errors.append(FieldError("FieldValueRequired", _join(path, key), "Required value"))
     if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-        errors.append(FieldError("FieldValueTooMany", path, f"Too many: {len(value)}: must have at "
-                                 f"most {schema['maxProperties']} items"))
+        errors.append(
+            FieldError(
+                "FieldValueTooMany",
+                path,
+                f"Too many: {len(value)}: must have at most {schema['maxProperties']} items",
+            )
+        )
     if "minProperties" in schema and len(value) < schema["minProperties"]:
-        errors.append(invalid(path, len(value), f"{path} in body should have at least "
-                                                f"{schema['minProperties']} properties"))
+        errors.append(
+            invalid(
+                path,
+                len(value),
+                f"{path} in body should have at least {schema['minProperties']} properties",
+            )
+        )
 
 
 # ---------------------------------------------------------------- CEL rules, by hand
@@ -192,27 +248,38 @@ def parse_duration(text: str) -> float | None:
 
 _PATH_CHARS = re.compile(r"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$")
 _PATH_RULES = [
-    (lambda v: v.startswith("/"),
-     "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']"),
+    (
+        lambda v: v.startswith("/"),
+        "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']",  # noqa: E501
+    ),
     (lambda v: "//" not in v, "must not contain '//' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: "/./" not in v, "must not contain '/./' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: "/../" not in v, "must not contain '/../' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: "%2f" not in v, "must not contain '%2f' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: "%2F" not in v, "must not contain '%2F' when type one of ['Exact', 'PathPrefix']"),
     (lambda v: "#" not in v, "must not contain '#' when type one of ['Exact', 'PathPrefix']"),
-    (lambda v: not v.endswith("/.."),
-     "must not end with '/..' when type one of ['Exact', 'PathPrefix']"),
-    (lambda v: not v.endswith("/."),
-     "must not end with '/.' when type one of ['Exact', 'PathPrefix']"),
-    (lambda v: bool(_PATH_CHARS.match(v)),
-     "must only contain valid characters (matching "
-     "^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$) for types ['Exact', 'PathPrefix']"),
+    (
+        lambda v: not v.endswith("/.."),
+        "must not end with '/..' when type one of ['Exact', 'PathPrefix']",
+    ),
+    (
+        lambda v: not v.endswith("/."),
+        "must not end with '/.' when type one of ['Exact', 'PathPrefix']",
+    ),
+    (
+        lambda v: bool(_PATH_CHARS.match(v)),
+        "must only contain valid characters (matching "
+        "^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$) for types ['Exact', 'PathPrefix']",
+    ),
 ]
 
 
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(
-        value, list) else []
+    return (
+        [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def check_cel(group: str, plural: str, obj: dict[str, Any]) -> list[FieldError]:
@@ -229,13 +296,24 @@ def check_cel(group: str, plural: str, obj: dict[str, Any]) -> list[FieldError]:
                 req = parse_duration(timeouts.get("request", ""))
                 back = parse_duration(timeouts.get("backendRequest", ""))
                 if req is not None and back is not None and req != 0 and back > req:
-                    errors.append(invalid(f"{base}.timeouts", timeouts, "backendRequest timeout "
-                                          "cannot be longer than request timeout"))
+                    errors.append(
+                        invalid(
+                            f"{base}.timeouts",
+                            timeouts,
+                            "backendRequest timeout cannot be longer than request timeout",
+                        )
+                    )
             for j, ref in _dicts(rule.get("backendRefs")):
-                if ref.get("group", "") == "" and ref.get("kind", "Service") == "Service" and (
-                        "port" not in ref):
-                    errors.append(invalid(f"{base}.backendRefs[{j}]", ref,
-                                          "Must have port for Service reference"))
+                if (
+                    ref.get("group", "") == ""
+                    and ref.get("kind", "Service") == "Service"
+                    and ("port" not in ref)
+                ):
+                    errors.append(
+                        invalid(
+                            f"{base}.backendRefs[{j}]", ref, "Must have port for Service reference"
+                        )
+                    )
             for k, match in _dicts(rule.get("matches")):
                 path = match.get("path")
                 if not isinstance(path, dict):
@@ -248,16 +326,24 @@ def check_cel(group: str, plural: str, obj: dict[str, Any]) -> list[FieldError]:
     elif plural == "inferencepools" and group == "inference.networking.k8s.io":
         epp = spec.get("endpointPickerRef")
         if isinstance(epp, dict) and epp.get("kind", "Service") == "Service" and "port" not in epp:
-            errors.append(invalid("spec.endpointPickerRef", epp, "port is required when kind is "
-                                  "'Service' or unspecified (defaults to 'Service')"))
+            errors.append(
+                invalid(
+                    "spec.endpointPickerRef",
+                    epp,
+                    "port is required when kind is "
+                    "'Service' or unspecified (defaults to 'Service')",
+                )
+            )
         numbers = [p.get("number") for _, p in _dicts(spec.get("targetPorts"))]
         if len(numbers) != len(set(numbers)):
-            errors.append(invalid("spec.targetPorts", spec["targetPorts"],
-                                  "port number must be unique"))
+            errors.append(
+                invalid("spec.targetPorts", spec["targetPorts"], "port number must be unique")
+            )
     return errors
 
 
 # ---------------------------------------------------------------- schemas
+
 
 def _strip(schema: Any) -> Any:
     if isinstance(schema, dict):
@@ -294,8 +380,9 @@ def schema_source() -> str:
 
 
 # Compact hand-written schemas: the fields the plugin and its tests use.
-def _o(props: dict[str, Any] | None = None, required: list[str] | None = None,
-       **extra: Any) -> dict[str, Any]:
+def _o(
+    props: dict[str, Any] | None = None, required: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object", "properties": props or {}}
     if required:
         out["required"] = required
@@ -322,130 +409,302 @@ _NAME = _s(maxLength=253, minLength=1)
 _NS = _s(maxLength=63, minLength=1, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _PORT = _i(minimum=1, maximum=65535)
 _SECTION = _s(maxLength=253, minLength=1, pattern=_DNS)
-_HOST = _s(maxLength=253, minLength=1,
-           pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_HOST = _s(
+    maxLength=253,
+    minLength=1,
+    pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+)
 _DURATION_S = _s(pattern=r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
 _LABELS = {"type": "object", "additionalProperties": _s()}
-_CONDITION = _o({"type": _s(), "status": _s(enum=["True", "False", "Unknown"]), "reason": _s(),
-                 "message": _s(), "observedGeneration": _i(minimum=0),
-                 "lastTransitionTime": _s()},
-                ["lastTransitionTime", "message", "reason", "status", "type"])
-_PARENT_REF = _o({"group": {**_GROUP, "default": "gateway.networking.k8s.io"},
-                  "kind": {**_KIND, "default": "Gateway"}, "name": _NAME, "namespace": _NS,
-                  "sectionName": _SECTION, "port": _PORT}, ["name"])
-_HEADER_MATCH = _o({"type": _s(enum=["Exact", "RegularExpression"], default="Exact"),
-                    "name": _s(maxLength=256, minLength=1), "value": _s(maxLength=4096,
-                                                                        minLength=1)},
-                   ["name", "value"])
-_MATCH = _o({
-    "path": _o({"type": _s(enum=["Exact", "PathPrefix", "RegularExpression"],
-                           default="PathPrefix"),
-                "value": _s(maxLength=1024, default="/")},
-               default={"type": "PathPrefix", "value": "/"}),
-    "headers": _a(_HEADER_MATCH, maxItems=16),
-    "queryParams": _a(_HEADER_MATCH, maxItems=16),
-    "method": _s(enum=["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
-                       "PATCH"]),
-})
-_BACKEND_REF = _o({"group": {**_GROUP, "default": ""}, "kind": {**_KIND, "default": "Service"},
-                   "name": _NAME, "namespace": _NS, "port": _PORT,
-                   "weight": _i(minimum=0, maximum=1000000, default=1),
-                   "filters": _a({"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                                 maxItems=16)},
-                  ["name"])
-_ROUTE_PARENT_STATUS = _o({"parentRef": _PARENT_REF, "controllerName": _s(),
-                           "conditions": _a(_CONDITION, maxItems=8, minItems=1)},
-                          ["controllerName", "parentRef"])
-_HTTPROUTE = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({
-        "parentRefs": _a(_PARENT_REF, maxItems=32),
-        "hostnames": _a(_HOST, maxItems=16),
-        "rules": _a(_o({
-            "name": _SECTION,
-            "matches": _a(_MATCH, maxItems=64, default=[{"path": {"type": "PathPrefix",
-                                                                  "value": "/"}}]),
-            "filters": _a({"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                          maxItems=16),
-            "backendRefs": _a(_BACKEND_REF, maxItems=16),
-            "timeouts": _o({"request": _DURATION_S, "backendRequest": _DURATION_S}),
-        }), maxItems=16, minItems=1,
-            default=[{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}]),
-    }),
-    "status": _o({"parents": _a(_ROUTE_PARENT_STATUS, maxItems=32)}, ["parents"]),
-}, ["spec"])
-_LISTENER = _o({
-    "name": _SECTION, "hostname": _HOST, "port": _PORT,
-    "protocol": _s(maxLength=255, minLength=1),
-    "tls": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-    "allowedRoutes": _o({
-        "namespaces": _o({"from": _s(enum=["All", "Selector", "Same", "None"], default="Same"),
-                          "selector": {"type": "object",
-                                       "x-kubernetes-preserve-unknown-fields": True}},
-                         default={"from": "Same"}),
-        "kinds": _a(_o({"group": {**_GROUP, "default": "gateway.networking.k8s.io"},
-                        "kind": _KIND}, ["kind"]), maxItems=8),
-    }, default={"namespaces": {"from": "Same"}}),
-}, ["name", "port", "protocol"])
-_GATEWAY = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({
-        "gatewayClassName": _s(maxLength=253, minLength=1),
-        "listeners": _a(_LISTENER, maxItems=64, minItems=1),
-        "addresses": _a(_o({"type": _s(default="IPAddress"), "value": _s()}), maxItems=16),
-        "infrastructure": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-    }, ["gatewayClassName", "listeners"]),
-    "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-}, ["spec"])
-_GATEWAY_CLASS = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({"controllerName": _s(maxLength=253, minLength=1), "description": _s()},
-               ["controllerName"]),
-    "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-}, ["spec"])
+_CONDITION = _o(
+    {
+        "type": _s(),
+        "status": _s(enum=["True", "False", "Unknown"]),
+        "reason": _s(),
+        "message": _s(),
+        "observedGeneration": _i(minimum=0),
+        "lastTransitionTime": _s(),
+    },
+    ["lastTransitionTime", "message", "reason", "status", "type"],
+)
+_PARENT_REF = _o(
+    {
+        "group": {**_GROUP, "default": "gateway.networking.k8s.io"},
+        "kind": {**_KIND, "default": "Gateway"},
+        "name": _NAME,
+        "namespace": _NS,
+        "sectionName": _SECTION,
+        "port": _PORT,
+    },
+    ["name"],
+)
+_HEADER_MATCH = _o(
+    {
+        "type": _s(enum=["Exact", "RegularExpression"], default="Exact"),
+        "name": _s(maxLength=256, minLength=1),
+        "value": _s(maxLength=4096, minLength=1),
+    },
+    ["name", "value"],
+)
+_MATCH = _o(
+    {
+        "path": _o(
+            {
+                "type": _s(enum=["Exact", "PathPrefix", "RegularExpression"], default="PathPrefix"),
+                "value": _s(maxLength=1024, default="/"),
+            },
+            default={"type": "PathPrefix", "value": "/"},
+        ),
+        "headers": _a(_HEADER_MATCH, maxItems=16),
+        "queryParams": _a(_HEADER_MATCH, maxItems=16),
+        "method": _s(
+            enum=["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+        ),
+    }
+)
+_BACKEND_REF = _o(
+    {
+        "group": {**_GROUP, "default": ""},
+        "kind": {**_KIND, "default": "Service"},
+        "name": _NAME,
+        "namespace": _NS,
+        "port": _PORT,
+        "weight": _i(minimum=0, maximum=1000000, default=1),
+        "filters": _a(
+            {"type": "object", "x-kubernetes-preserve-unknown-fields": True}, maxItems=16
+        ),
+    },
+    ["name"],
+)
+_ROUTE_PARENT_STATUS = _o(
+    {
+        "parentRef": _PARENT_REF,
+        "controllerName": _s(),
+        "conditions": _a(_CONDITION, maxItems=8, minItems=1),
+    },
+    ["controllerName", "parentRef"],
+)
+_HTTPROUTE = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {
+                "parentRefs": _a(_PARENT_REF, maxItems=32),
+                "hostnames": _a(_HOST, maxItems=16),
+                "rules": _a(
+                    _o(
+                        {
+                            "name": _SECTION,
+                            "matches": _a(
+                                _MATCH,
+                                maxItems=64,
+                                default=[{"path": {"type": "PathPrefix", "value": "/"}}],
+                            ),
+                            "filters": _a(
+                                {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                                maxItems=16,
+                            ),
+                            "backendRefs": _a(_BACKEND_REF, maxItems=16),
+                            "timeouts": _o({"request": _DURATION_S, "backendRequest": _DURATION_S}),
+                        }
+                    ),
+                    maxItems=16,
+                    minItems=1,
+                    default=[{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}],
+                ),
+            }
+        ),
+        "status": _o({"parents": _a(_ROUTE_PARENT_STATUS, maxItems=32)}, ["parents"]),
+    },
+    ["spec"],
+)
+_LISTENER = _o(
+    {
+        "name": _SECTION,
+        "hostname": _HOST,
+        "port": _PORT,
+        "protocol": _s(maxLength=255, minLength=1),
+        "tls": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        "allowedRoutes": _o(
+            {
+                "namespaces": _o(
+                    {
+                        "from": _s(enum=["All", "Selector", "Same", "None"], default="Same"),
+                        "selector": {
+                            "type": "object",
+                            "x-kubernetes-preserve-unknown-fields": True,
+                        },
+                    },
+                    default={"from": "Same"},
+                ),
+                "kinds": _a(
+                    _o(
+                        {
+                            "group": {**_GROUP, "default": "gateway.networking.k8s.io"},
+                            "kind": _KIND,
+                        },
+                        ["kind"],
+                    ),
+                    maxItems=8,
+                ),
+            },
+            default={"namespaces": {"from": "Same"}},
+        ),
+    },
+    ["name", "port", "protocol"],
+)
+_GATEWAY = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {
+                "gatewayClassName": _s(maxLength=253, minLength=1),
+                "listeners": _a(_LISTENER, maxItems=64, minItems=1),
+                "addresses": _a(_o({"type": _s(default="IPAddress"), "value": _s()}), maxItems=16),
+                "infrastructure": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            },
+            ["gatewayClassName", "listeners"],
+        ),
+        "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+    },
+    ["spec"],
+)
+_GATEWAY_CLASS = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {"controllerName": _s(maxLength=253, minLength=1), "description": _s()},
+            ["controllerName"],
+        ),
+        "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+    },
+    ["spec"],
+)
 _GRANT_REF = _o({"group": _GROUP, "kind": _KIND, "namespace": _NS, "name": _NAME})
-_REFERENCE_GRANT = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({"from": _a(_o(_GRANT_REF["properties"], ["group", "kind", "namespace"]),
-                           maxItems=16, minItems=1),
-                "to": _a(_o(_GRANT_REF["properties"], ["group", "kind"]), maxItems=16,
-                         minItems=1)}, ["from", "to"]),
-})
-_POOL_PARENT_REF = _o({"group": {**_GROUP, "default": "gateway.networking.k8s.io"},
-                       "kind": {**_KIND, "default": "Gateway"}, "name": _NAME, "namespace": _NS},
-                      ["name"])
-_POOL_V1 = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({
-        "appProtocol": _s(enum=["http", "kubernetes.io/h2c"], default="http"),
-        "endpointPickerRef": _o({
-            "failureMode": _s(enum=["FailOpen", "FailClose"], default="FailClose"),
-            "group": {**_GROUP, "default": ""}, "kind": {**_KIND, "default": "Service"},
-            "name": _NAME, "port": _o({"number": _PORT}, ["number"]),
-        }, ["name"]),
-        "selector": _o({"matchLabels": {"type": "object", "additionalProperties": _s(
-            maxLength=63), "maxProperties": 64, "minProperties": 1}}, ["matchLabels"]),
-        "targetPorts": _a(_o({"number": _PORT}, ["number"]), maxItems=8, minItems=1),
-    }, ["selector", "targetPorts"]),
-    "status": _o({"parents": _a(_o({"parentRef": _POOL_PARENT_REF, "controllerName": _s(),
-                                    "conditions": _a(_CONDITION, maxItems=8)}, ["parentRef"]),
-                                maxItems=32)}),
-}, ["spec"])
-_POOL_V1ALPHA2 = _o({
-    "apiVersion": _s(), "kind": _s(), "metadata": {"type": "object"},
-    "spec": _o({
-        "extensionRef": _o({
-            "failureMode": _s(enum=["FailOpen", "FailClose"], default="FailClose"),
-            "group": {**_GROUP, "default": ""}, "kind": {**_KIND, "default": "Service"},
-            "name": _NAME, "portNumber": _PORT,
-        }, ["name"]),
-        "selector": {"type": "object", "additionalProperties": _s(maxLength=63)},
-        "targetPortNumber": _PORT,
-    }, ["extensionRef", "selector", "targetPortNumber"]),
-    "status": _o({"parent": _a(_o({"parentRef": _POOL_PARENT_REF, "controllerName": _s(),
-                                   "conditions": _a(_CONDITION, maxItems=8)}, ["parentRef"]),
-                               maxItems=32)}),
-}, ["spec"])
+_REFERENCE_GRANT = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {
+                "from": _a(
+                    _o(_GRANT_REF["properties"], ["group", "kind", "namespace"]),
+                    maxItems=16,
+                    minItems=1,
+                ),
+                "to": _a(_o(_GRANT_REF["properties"], ["group", "kind"]), maxItems=16, minItems=1),
+            },
+            ["from", "to"],
+        ),
+    }
+)
+_POOL_PARENT_REF = _o(
+    {
+        "group": {**_GROUP, "default": "gateway.networking.k8s.io"},
+        "kind": {**_KIND, "default": "Gateway"},
+        "name": _NAME,
+        "namespace": _NS,
+    },
+    ["name"],
+)
+_POOL_V1 = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {
+                "appProtocol": _s(enum=["http", "kubernetes.io/h2c"], default="http"),
+                "endpointPickerRef": _o(
+                    {
+                        "failureMode": _s(enum=["FailOpen", "FailClose"], default="FailClose"),
+                        "group": {**_GROUP, "default": ""},
+                        "kind": {**_KIND, "default": "Service"},
+                        "name": _NAME,
+                        "port": _o({"number": _PORT}, ["number"]),
+                    },
+                    ["name"],
+                ),
+                "selector": _o(
+                    {
+                        "matchLabels": {
+                            "type": "object",
+                            "additionalProperties": _s(maxLength=63),
+                            "maxProperties": 64,
+                            "minProperties": 1,
+                        }
+                    },
+                    ["matchLabels"],
+                ),
+                "targetPorts": _a(_o({"number": _PORT}, ["number"]), maxItems=8, minItems=1),
+            },
+            ["selector", "targetPorts"],
+        ),
+        "status": _o(
+            {
+                "parents": _a(
+                    _o(
+                        {
+                            "parentRef": _POOL_PARENT_REF,
+                            "controllerName": _s(),
+                            "conditions": _a(_CONDITION, maxItems=8),
+                        },
+                        ["parentRef"],
+                    ),
+                    maxItems=32,
+                )
+            }
+        ),
+    },
+    ["spec"],
+)
+_POOL_V1ALPHA2 = _o(
+    {
+        "apiVersion": _s(),
+        "kind": _s(),
+        "metadata": {"type": "object"},
+        "spec": _o(
+            {
+                "extensionRef": _o(
+                    {
+                        "failureMode": _s(enum=["FailOpen", "FailClose"], default="FailClose"),
+                        "group": {**_GROUP, "default": ""},
+                        "kind": {**_KIND, "default": "Service"},
+                        "name": _NAME,
+                        "portNumber": _PORT,
+                    },
+                    ["name"],
+                ),
+                "selector": {"type": "object", "additionalProperties": _s(maxLength=63)},
+                "targetPortNumber": _PORT,
+            },
+            ["extensionRef", "selector", "targetPortNumber"],
+        ),
+        "status": _o(
+            {
+                "parent": _a(
+                    _o(
+                        {
+                            "parentRef": _POOL_PARENT_REF,
+                            "controllerName": _s(),
+                            "conditions": _a(_CONDITION, maxItems=8),
+                        },
+                        ["parentRef"],
+                    ),
+                    maxItems=32,
+                )
+            }
+        ),
+    },
+    ["spec"],
+)
 
 FALLBACK: dict[tuple[str, str], dict[str, Any]] = {
     ("gateway.networking.k8s.io", "httproutes"): _HTTPROUTE,
@@ -463,26 +722,47 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 def check_name(name: Any, label: bool = False) -> list[FieldError]:
     """metadata.name rules: a DNS-1123 subdomain (a label for namespaces)."""
     if not name:
-        return [FieldError("FieldValueRequired", "metadata.name", "Required value: name or "
-                           "generateName is required")]
+        return [
+            FieldError(
+                "FieldValueRequired",
+                "metadata.name",
+                "Required value: name or generateName is required",
+            )
+        ]
     if label:
         if len(name) > 63 or not _DNS_LABEL.match(name):
-            return [invalid("metadata.name", name, "a lowercase RFC 1123 label must consist of "
-                            "lower case alphanumeric characters or '-', and must start and end "
-                            "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
-                            "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
+            return [
+                invalid(
+                    "metadata.name",
+                    name,
+                    "a lowercase RFC 1123 label must consist of "
+                    "lower case alphanumeric characters or '-', and must start and end "
+                    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
+                    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                )
+            ]
         return []
     if len(name) > 253 or not _DNS_SUBDOMAIN.match(name):
-        return [invalid("metadata.name", name, "a lowercase RFC 1123 subdomain must consist of "
-                        "lower case alphanumeric characters, '-' or '.', and must start and end "
-                        "with an alphanumeric character (e.g. 'example.com', regex used for "
-                        "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
-                        "[a-z0-9])?)*')")]
+        return [
+            invalid(
+                "metadata.name",
+                name,
+                "a lowercase RFC 1123 subdomain must consist of "
+                "lower case alphanumeric characters, '-' or '.', and must start and end "
+                "with an alphanumeric character (e.g. 'example.com', regex used for "
+                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*"
+                "[a-z0-9])?)*')",
+            )
+        ]
     return []
 
 
-def validate(group: str, version: str, plural: str, obj: dict[str, Any],
-             ) -> tuple[list[FieldError], list[str]]:
+def validate(
+    group: str,
+    version: str,
+    plural: str,
+    obj: dict[str, Any],
+) -> tuple[list[FieldError], list[str]]:
     """Prune, default and validate ``obj`` in place; returns (errors, unknown field paths)."""
     errors: list[FieldError] = []
     unknown: list[str] = []
@@ -491,8 +771,11 @@ def validate(group: str, version: str, plural: str, obj: dict[str, Any],
         return errors, unknown
     body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
     top = dict(schema)
-    top["properties"] = {k: v for k, v in (schema.get("properties") or {}).items()
-                         if k not in ("apiVersion", "kind", "metadata")}
+    top["properties"] = {
+        k: v
+        for k, v in (schema.get("properties") or {}).items()
+        if k not in ("apiVersion", "kind", "metadata")
+    }
     walk(body, top, "", errors, unknown)
     for key in [k for k in obj if k not in ("apiVersion", "kind", "metadata")]:
         if key not in body:

@@ -44,8 +44,14 @@ NOT_FOUND_MSG = "the server could not find the requested resource"
 class ApiError(Exception):
     """A kube Status failure."""
 
-    def __init__(self, code: int, reason: str | None, message: str,
-                 details: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        code: int,
+        reason: str | None,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.code, self.reason, self.message = code, reason, message
         self.details = details
@@ -55,10 +61,16 @@ class ApiError(Exception):
         return status_body(self.code, self.reason, self.message, self.details)
 
 
-def status_body(code: int, reason: str | None, message: str,
-                details: dict[str, Any] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                           "status": "Failure", "message": message}
+def status_body(
+    code: int, reason: str | None, message: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+    }
     if reason:
         out["reason"] = reason
     if details is not None:
@@ -67,14 +79,27 @@ def status_body(code: int, reason: str | None, message: str,
     return out
 
 
-REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-           405: "MethodNotAllowed", 409: "Conflict", 410: "Expired", 415: "UnsupportedMediaType",
-           422: "Invalid", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable",
-           504: "Timeout"}
-DEFAULT_MESSAGES = {429: "Too many requests, please try again later.",
-                    500: "Internal error occurred: injected fault",
-                    503: "the server is currently unable to handle the request",
-                    401: "Unauthorized"}
+REASONS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    410: "Expired",
+    415: "UnsupportedMediaType",
+    422: "Invalid",
+    429: "TooManyRequests",
+    500: "InternalError",
+    503: "ServiceUnavailable",
+    504: "Timeout",
+}
+DEFAULT_MESSAGES = {
+    429: "Too many requests, please try again later.",
+    500: "Internal error occurred: injected fault",
+    503: "the server is currently unable to handle the request",
+    401: "Unauthorized",
+}
 
 
 @dataclass
@@ -107,7 +132,8 @@ class Fault:
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method) and (
-            self.path_contains is None or self.path_contains in path)
+            self.path_contains is None or self.path_contains in path
+        )
 
 
 @dataclass
@@ -119,11 +145,16 @@ class Rule:
     resource: str
     namespace: str | None
 
-    def matches(self, user: str, verb: str, group: str, resource: str,
-                namespace: str | None) -> bool:
-        return (self.user in ("*", user) and self.verb in ("*", verb)
-                and self.group in ("*", group) and self.resource in ("*", resource)
-                and (self.namespace is None or self.namespace == namespace))
+    def matches(
+        self, user: str, verb: str, group: str, resource: str, namespace: str | None
+    ) -> bool:
+        return (
+            self.user in ("*", user)
+            and self.verb in ("*", verb)
+            and self.group in ("*", group)
+            and self.resource in ("*", resource)
+            and (self.namespace is None or self.namespace == namespace)
+        )
 
 
 @dataclass
@@ -164,11 +195,14 @@ def _parse_selector(text: str) -> list[tuple[str, str, set[str]]]:
 def _selector_ok(terms: list[tuple[str, str, set[str]]], values: dict[str, str]) -> bool:
     for key, op, vals in terms:
         has = key in values
-        if (op == "=" and (not has or values[key] not in vals)) or (
-                op == "in" and (not has or values[key] not in vals)) or (
-                op == "!=" and has and values[key] in vals) or (
-                op == "notin" and has and values[key] in vals) or (
-                op == "exists" and not has) or (op == "!exists" and has):
+        if (
+            (op == "=" and (not has or values[key] not in vals))
+            or (op == "in" and (not has or values[key] not in vals))
+            or (op == "!=" and has and values[key] in vals)
+            or (op == "notin" and has and values[key] in vals)
+            or (op == "exists" and not has)
+            or (op == "!exists" and has)
+        ):
             return False
     return True
 
@@ -176,9 +210,14 @@ def _selector_ok(terms: list[tuple[str, str, set[str]]], values: dict[str, str])
 class FakeCluster:
     """A fake kube-apiserver serving namespaces, services, pods, Gateway API and InferencePools."""
 
-    def __init__(self, pool_groups: tuple[str, ...] = ("inference.networking.k8s.io",),
-                 gateway_api: bool = True, git_version: str = "v1.33.0",
-                 aggregated_discovery: bool = True, tls: Any = None):
+    def __init__(
+        self,
+        pool_groups: tuple[str, ...] = ("inference.networking.k8s.io",),
+        gateway_api: bool = True,
+        git_version: str = "v1.33.0",
+        aggregated_discovery: bool = True,
+        tls: Any = None,
+    ):
         self.pool_groups = tuple(pool_groups)
         # kube-apiserver ≥1.30 answers /apis with APIGroupDiscoveryList when the client asks.
         self.aggregated_discovery = aggregated_discovery
@@ -224,8 +263,9 @@ class FakeCluster:
             self._server.socket = context.wrap_socket(
                 self._server.socket, server_side=True, do_handshake_on_connect=False
             )
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -253,8 +293,11 @@ class FakeCluster:
     def rtype(self, api_version: str, kind_or_plural: str) -> ResourceType:
         group, _, version = api_version.rpartition("/")
         for rt in self.registry:
-            if rt.group == group and rt.version == version and kind_or_plural in (
-                    rt.kind, rt.plural, rt.singular):
+            if (
+                rt.group == group
+                and rt.version == version
+                and kind_or_plural in (rt.kind, rt.plural, rt.singular)
+            ):
                 return rt
         raise KeyError(f"{api_version} {kind_or_plural} is not served")
 
@@ -273,25 +316,33 @@ class FakeCluster:
         old = self.store.get(rt.group, rt.plural, meta.get("namespace", ""), meta["name"])
         return self.store.put(rt.group, rt.plural, obj, "MODIFIED" if old else "ADDED")
 
-    def get(self, api_version: str, kind_or_plural: str, namespace: str | None,
-            name: str) -> dict[str, Any] | None:
+    def get(
+        self, api_version: str, kind_or_plural: str, namespace: str | None, name: str
+    ) -> dict[str, Any] | None:
         rt = self.rtype(api_version, kind_or_plural)
-        return self.store.get(rt.group, rt.plural, namespace or "" if rt.namespaced else "",
-                              name)
+        return self.store.get(rt.group, rt.plural, namespace or "" if rt.namespaced else "", name)
 
-    def list(self, api_version: str, kind_or_plural: str,
-             namespace: str | None = None) -> list[dict[str, Any]]:
+    def list(
+        self, api_version: str, kind_or_plural: str, namespace: str | None = None
+    ) -> list[dict[str, Any]]:
         rt = self.rtype(api_version, kind_or_plural)
         return self.store.list(rt.group, rt.plural, namespace)
 
-    def delete(self, api_version: str, kind_or_plural: str, namespace: str | None,
-               name: str) -> None:
+    def delete(
+        self, api_version: str, kind_or_plural: str, namespace: str | None, name: str
+    ) -> None:
         rt = self.rtype(api_version, kind_or_plural)
         self.store.delete(rt.group, rt.plural, namespace or "" if rt.namespaced else "", name)
 
-    def set_status(self, api_version: str, plural: str, namespace: str | None, name: str,
-                   status: dict[str, Any], manager: str = "fakekube-controller",
-                   ) -> dict[str, Any]:
+    def set_status(
+        self,
+        api_version: str,
+        plural: str,
+        namespace: str | None,
+        name: str,
+        status: dict[str, Any],
+        manager: str = "fakekube-controller",
+    ) -> dict[str, Any]:
         """Write status directly: bumps resourceVersion, never generation."""
         rt = self.rtype(api_version, plural)
         with self.store.cond:
@@ -312,7 +363,8 @@ class FakeCluster:
                 for obj in self.store.list(rt.group, rt.plural):
                     meta = obj["metadata"]
                     out[(rt.api_version, rt.kind, meta.get("namespace", ""), meta["name"])] = (
-                        strip_volatile(obj))
+                        strip_volatile(obj)
+                    )
         return out
 
     @property
@@ -328,16 +380,29 @@ class FakeCluster:
         """Requests that could change state (dry runs included)."""
         return [r for r in self.requests if r.method in ("POST", "PUT", "PATCH", "DELETE")]
 
-    def allow(self, user: str, verb: str = "*", group: str = "*", resource: str = "*",
-              namespace: str | None = None) -> None:
+    def allow(
+        self,
+        user: str,
+        verb: str = "*",
+        group: str = "*",
+        resource: str = "*",
+        namespace: str | None = None,
+    ) -> None:
         self.rules.append(Rule(True, user, verb, group, resource, namespace))
 
-    def deny(self, user: str, verb: str = "*", group: str = "*", resource: str = "*",
-             namespace: str | None = None) -> None:
+    def deny(
+        self,
+        user: str,
+        verb: str = "*",
+        group: str = "*",
+        resource: str = "*",
+        namespace: str | None = None,
+    ) -> None:
         self.rules.append(Rule(False, user, verb, group, resource, namespace))
 
-    def allowed(self, user: str, verb: str, group: str, resource: str,
-                namespace: str | None) -> bool:
+    def allowed(
+        self, user: str, verb: str, group: str, resource: str, namespace: str | None
+    ) -> bool:
         """The permission policy: the last matching rule wins, default allow."""
         verdict = True
         for rule in self.rules:
@@ -345,10 +410,18 @@ class FakeCluster:
                 verdict = rule.allow
         return verdict
 
-    def inject_fault(self, method: str | None = None, path_contains: str | None = None,
-                     nth: int = 1, status: int | None = None, body: Any = None,
-                     headers: dict[str, str] | None = None, delay: float | None = None,
-                     drop: bool | str = False, times: int = 1) -> Fault:
+    def inject_fault(
+        self,
+        method: str | None = None,
+        path_contains: str | None = None,
+        nth: int = 1,
+        status: int | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        delay: float | None = None,
+        drop: bool | str = False,
+        times: int = 1,
+    ) -> Fault:
         """Fail the nth matching request (and the next times-1): status, delay or drop."""
         fault = Fault(method, path_contains, nth, status, body, headers, delay, drop, times)
         with self._lock:
@@ -418,8 +491,13 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        req = Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True),
-                      {k: v for k, v in self.headers.items()}, body)
+        req = Request(
+            self.command,
+            split.path,
+            parse_qs(split.query, keep_blank_values=True),
+            {k: v for k, v in self.headers.items()},
+            body,
+        )
         cluster = self.cluster
         fault = cluster._fault_for(self.command, self.path)
         try:
@@ -433,11 +511,18 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if fault and fault.status:
                 req.user = _Api(cluster, req).user_or_none()
-                payload = fault.body if fault.body is not None else status_body(
-                    fault.status, REASONS.get(fault.status),
-                    DEFAULT_MESSAGES.get(fault.status, f"injected fault {fault.status}"),
-                    {"retryAfterSeconds": int(fault.headers["Retry-After"])}
-                    if fault.headers and "Retry-After" in fault.headers else {})
+                payload = (
+                    fault.body
+                    if fault.body is not None
+                    else status_body(
+                        fault.status,
+                        REASONS.get(fault.status),
+                        DEFAULT_MESSAGES.get(fault.status, f"injected fault {fault.status}"),
+                        {"retryAfterSeconds": int(fault.headers["Retry-After"])}
+                        if fault.headers and "Retry-After" in fault.headers
+                        else {},
+                    )
+                )
                 self._send(req, fault.status, payload, fault.headers or {})
                 return
             api = _Api(cluster, req)
@@ -452,10 +537,16 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
 
-    def _send(self, req: Request, code: int, payload: Any, headers: dict[str, str],
-              drop_mid: bool = False) -> None:
-        data = payload if isinstance(payload, bytes) else (
-            json.dumps(payload).encode() if not isinstance(payload, str) else payload.encode())
+    def _send(
+        self, req: Request, code: int, payload: Any, headers: dict[str, str], drop_mid: bool = False
+    ) -> None:
+        data = (
+            payload
+            if isinstance(payload, bytes)
+            else (
+                json.dumps(payload).encode() if not isinstance(payload, str) else payload.encode()
+            )
+        )
         req.status = code
         self.cluster._record(req)
         self.send_response(code)
@@ -466,7 +557,7 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             if key == "Content-Type":
                 continue
-            for item in (value if isinstance(value, list) else [value]):
+            for item in value if isinstance(value, list) else [value]:
                 self.send_header(key, str(item))
         for contains, text in self.cluster.warnings:
             if contains in req.path:
@@ -515,7 +606,7 @@ class _Api:
     def user_or_none(self) -> str | None:
         auth = self.req.headers.get("Authorization") or self.req.headers.get("authorization")
         if auth and auth.startswith("Bearer "):
-            user = self.cluster.tokens.get(auth[len("Bearer "):].strip())
+            user = self.cluster.tokens.get(auth[len("Bearer ") :].strip())
             if user:
                 return user
         if self.cluster.tls is not None and self.handler is not None:
@@ -542,23 +633,39 @@ class _Api:
         path = self.req.path.rstrip("/") or "/"
         parts = [p for p in path.split("/") if p]
         if path == "/version":
-            return self.reply(200, {"major": "1", "minor": self.cluster.git_version.split(".")[1],
-                                    "gitVersion": self.cluster.git_version,
-                                    "gitCommit": "0" * 40, "gitTreeState": "clean",
-                                    "buildDate": "2025-04-23T13:00:00Z", "goVersion": "go1.24.2",
-                                    "compiler": "gc", "platform": "linux/amd64"})
+            return self.reply(
+                200,
+                {
+                    "major": "1",
+                    "minor": self.cluster.git_version.split(".")[1],
+                    "gitVersion": self.cluster.git_version,
+                    "gitCommit": "0" * 40,
+                    "gitTreeState": "clean",
+                    "buildDate": "2025-04-23T13:00:00Z",
+                    "goVersion": "go1.24.2",
+                    "compiler": "gc",
+                    "platform": "linux/amd64",
+                },
+            )
         if path == "/api":
-            return self.reply(200, {"kind": "APIVersions", "versions": ["v1"],
-                                    "serverAddressByClientCIDRs": [
-                                        {"clientCIDR": "0.0.0.0/0",
-                                         "serverAddress": "127.0.0.1:6443"}]})
+            return self.reply(
+                200,
+                {
+                    "kind": "APIVersions",
+                    "versions": ["v1"],
+                    "serverAddressByClientCIDRs": [
+                        {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"}
+                    ],
+                },
+            )
         if path == "/apis":
             accept = self.req.headers.get("Accept", "")
             if self.cluster.aggregated_discovery and "as=APIGroupDiscoveryList" in accept:
                 code, payload, headers = self.reply(200, self.aggregated_group_list())
                 # client-go reads the list as aggregated only when the Content-Type says so.
-                headers["Content-Type"] = ("application/json;g=apidiscovery.k8s.io;v=v2;"
-                                           "as=APIGroupDiscoveryList")
+                headers["Content-Type"] = (
+                    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+                )
                 return code, payload, headers
             return self.reply(200, self.group_list())
         if parts[:2] == ["api", "v1"]:
@@ -574,41 +681,61 @@ class _Api:
             raise self.not_found_path()
         if not rest:
             if self.req.method != "GET":
-                raise ApiError(405, "MethodNotAllowed",
-                               "the server does not allow this method on the requested resource")
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                )
             return self.reply(200, self.resource_list(group, version, types))
-        if group == "" and len(rest) >= 5 and rest[0] == "namespaces" and rest[2] == "services" \
-                and rest[4] == "proxy":
+        if (
+            group == ""
+            and len(rest) >= 5
+            and rest[0] == "namespaces"
+            and rest[2] == "services"
+            and rest[4] == "proxy"
+        ):
             return self.service_proxy(rest[1], rest[3], "/" + "/".join(rest[5:]))
         target = self.route(types, rest)
         return self.dispatch(target)
 
-    def service_proxy(self, namespace: str, name_port: str, path: str,
-                      ) -> tuple[int, Any, dict[str, Any]]:
+    def service_proxy(
+        self,
+        namespace: str,
+        name_port: str,
+        path: str,
+    ) -> tuple[int, Any, dict[str, Any]]:
         """The API server's service proxy, forwarding to a stub registered by proxy_service."""
         import http.client
 
         if not self.cluster.allowed(self.user, "get", "", "services/proxy", namespace):
-            raise ApiError(403, "Forbidden", f'services "{name_port}" is forbidden: User '
-                           f'"{self.user}" cannot get resource "services/proxy" in API group ""'
-                           f' in the namespace "{namespace}"', {"name": name_port,
-                                                                 "kind": "services"})
+            raise ApiError(
+                403,
+                "Forbidden",
+                f'services "{name_port}" is forbidden: User '
+                f'"{self.user}" cannot get resource "services/proxy" in API group ""'
+                f' in the namespace "{namespace}"',
+                {"name": name_port, "kind": "services"},
+            )
         name, _, port = name_port.partition(":")
         if self.store.get("", "services", namespace, name) is None:
-            raise ApiError(404, "NotFound", f'services "{name}" not found',
-                           {"name": name, "kind": "services"})
+            raise ApiError(
+                404, "NotFound", f'services "{name}" not found', {"name": name, "kind": "services"}
+            )
         proxies = getattr(self.cluster, "service_proxies", {})
         url = proxies.get((namespace, name, int(port or 80)))
-        refused = f"error trying to reach service: dial tcp 10.96.0.10:{port}: connect: " \
-                  "connection refused"
+        refused = (
+            f"error trying to reach service: dial tcp 10.96.0.10:{port}: connect: "
+            "connection refused"
+        )
         if url is None:
             raise ApiError(503, "ServiceUnavailable", refused)
         split = urlsplit(url)
         conn = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=5)
         try:
             headers = {"Content-Type": self.req.headers.get("Content-Type", "application/json")}
-            conn.request(self.req.method, split.path + path, body=self.req.body or None,
-                         headers=headers)
+            conn.request(
+                self.req.method, split.path + path, body=self.req.body or None, headers=headers
+            )
             resp = conn.getresponse()
             return resp.status, resp.read(), {}
         except OSError as err:
@@ -622,8 +749,11 @@ class _Api:
     def route(self, types: list[ResourceType], rest: list[str]) -> Target:
         by_plural = {rt.plural: rt for rt in types}
         namespace = None
-        if rest[0] == "namespaces" and len(rest) >= 3 and not (
-                len(rest) == 3 and rest[2] in ("status", "finalize")):
+        if (
+            rest[0] == "namespaces"
+            and len(rest) >= 3
+            and not (len(rest) == 3 and rest[2] in ("status", "finalize"))
+        ):
             namespace, rest = rest[1], rest[2:]
         rt = by_plural.get(rest[0])
         if rt is None or len(rest) > 3 or (namespace is not None and not rt.namespaced):
@@ -664,34 +794,48 @@ class _Api:
                     if rt.short_names:
                         entry["shortNames"] = list(rt.short_names)
                     if rt.has_status:
-                        entry["subresources"] = [{
-                            "subresource": "status",
-                            "responseKind": {"group": "", "version": "", "kind": rt.kind},
-                            "verbs": ["get", "patch", "update"],
-                        }]
+                        entry["subresources"] = [
+                            {
+                                "subresource": "status",
+                                "responseKind": {"group": "", "version": "", "kind": rt.kind},
+                                "verbs": ["get", "patch", "update"],
+                            }
+                        ]
                     resources.append(entry)
-                entries.append({"version": version, "resources": resources,
-                                "freshness": "Current"})
-            items.append({"metadata": {"name": group, "creationTimestamp": None},
-                          "versions": entries})
-        return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
-                "metadata": {}, "items": items}
+                entries.append({"version": version, "resources": resources, "freshness": "Current"})
+            items.append(
+                {"metadata": {"name": group, "creationTimestamp": None}, "versions": entries}
+            )
+        return {
+            "kind": "APIGroupDiscoveryList",
+            "apiVersion": "apidiscovery.k8s.io/v2",
+            "metadata": {},
+            "items": items,
+        }
 
     def group(self, name: str) -> dict[str, Any]:
         for group, versions in self.cluster.served_groups():
             if group == name:
                 gvs = [{"groupVersion": f"{group}/{v}", "version": v} for v in versions]
-                return {"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": gvs,
-                        "preferredVersion": gvs[0]}
+                return {
+                    "kind": "APIGroup",
+                    "apiVersion": "v1",
+                    "name": group,
+                    "versions": gvs,
+                    "preferredVersion": gvs[0],
+                }
         raise self.not_found_path()
 
-    def resource_list(self, group: str, version: str,
-                      types: list[ResourceType]) -> dict[str, Any]:
+    def resource_list(self, group: str, version: str, types: list[ResourceType]) -> dict[str, Any]:
         resources = []
         for rt in types:
-            entry: dict[str, Any] = {"name": rt.plural, "singularName": rt.singular,
-                                     "namespaced": rt.namespaced, "kind": rt.kind,
-                                     "verbs": list(rt.verbs)}
+            entry: dict[str, Any] = {
+                "name": rt.plural,
+                "singularName": rt.singular,
+                "namespaced": rt.namespaced,
+                "kind": rt.kind,
+                "verbs": list(rt.verbs),
+            }
             if rt.short_names:
                 entry["shortNames"] = list(rt.short_names)
             if rt.categories:
@@ -700,12 +844,21 @@ class _Api:
                 entry["storageVersionHash"] = base64.b64encode(rt.qualified.encode()[:8]).decode()
             resources.append(entry)
             if rt.has_status:
-                resources.append({"name": f"{rt.plural}/status", "singularName": "",
-                                  "namespaced": rt.namespaced, "kind": rt.kind,
-                                  "verbs": ["get", "patch", "update"]})
-        return {"kind": "APIResourceList", "apiVersion": "v1",
-                "groupVersion": f"{group}/{version}" if group else version,
-                "resources": resources}
+                resources.append(
+                    {
+                        "name": f"{rt.plural}/status",
+                        "singularName": "",
+                        "namespaced": rt.namespaced,
+                        "kind": rt.kind,
+                        "verbs": ["get", "patch", "update"],
+                    }
+                )
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": f"{group}/{version}" if group else version,
+            "resources": resources,
+        }
 
     # ------------------------------------------------------------ auth
     def verb(self, target: Target) -> str:
@@ -725,10 +878,13 @@ class _Api:
         if self.cluster.allowed(self.user, verb, rt.group, resource, target.namespace):
             return
         name = f' "{target.name}"' if target.name else ""
-        scope = (f'in the namespace "{target.namespace}"' if target.namespace
-                 else "at the cluster scope")
-        message = (f"{rt.qualified}{name} is forbidden: User \"{self.user}\" cannot {verb} "
-                   f"resource \"{resource}\" in API group \"{rt.group}\" {scope}")
+        scope = (
+            f'in the namespace "{target.namespace}"' if target.namespace else "at the cluster scope"
+        )
+        message = (
+            f'{rt.qualified}{name} is forbidden: User "{self.user}" cannot {verb} '
+            f'resource "{resource}" in API group "{rt.group}" {scope}'
+        )
         details: dict[str, Any] = {"group": rt.group, "kind": rt.plural}
         if target.name:
             details = {"name": target.name, **details}
@@ -741,13 +897,19 @@ class _Api:
         rt = target.rtype
         if rt.plural == "selfsubjectaccessreviews":
             if verb != "create":
-                raise ApiError(405, "MethodNotAllowed",
-                               "the server does not allow this method on the requested resource")
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                )
             return self.access_review()
         if rt.plural == "selfsubjectrulesreviews":
             if verb != "create":
-                raise ApiError(405, "MethodNotAllowed",
-                               "the server does not allow this method on the requested resource")
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                )
             return self.rules_review()
         if verb in ("list", "watch"):
             if verb == "watch":
@@ -756,8 +918,11 @@ class _Api:
             return self.reply(200, self.list(target))
         if verb == "create":
             if target.name is not None:
-                raise ApiError(405, "MethodNotAllowed",
-                               "the server does not allow this method on the requested resource")
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                )
             return self.create(target)
         assert target.name is not None
         if verb == "get":
@@ -799,16 +964,30 @@ class _Api:
         dry = self.req.query.get("dryRun") or []
         for value in dry:
             if value != "All":
-                raise ApiError(422, "Invalid", f'{kind}.meta.k8s.io "" is invalid: dryRun: '
-                               f'Unsupported value: "{value}": supported values: "All"',
-                               {"group": "meta.k8s.io", "kind": kind, "causes": [
-                                   {"reason": "FieldValueNotSupported",
-                                    "message": f'Unsupported value: "{value}": supported '
-                                               'values: "All"', "field": "dryRun"}]})
+                raise ApiError(
+                    422,
+                    "Invalid",
+                    f'{kind}.meta.k8s.io "" is invalid: dryRun: '
+                    f'Unsupported value: "{value}": supported values: "All"',
+                    {
+                        "group": "meta.k8s.io",
+                        "kind": kind,
+                        "causes": [
+                            {
+                                "reason": "FieldValueNotSupported",
+                                "message": f'Unsupported value: "{value}": supported values: "All"',
+                                "field": "dryRun",
+                            }
+                        ],
+                    },
+                )
         validation = self.q("fieldValidation") or "Warn"
         if validation not in ("Strict", "Warn", "Ignore"):
-            raise ApiError(400, "BadRequest", f"fieldValidation must be one of Ignore, Warn, or "
-                           f"Strict, got {validation}")
+            raise ApiError(
+                400,
+                "BadRequest",
+                f"fieldValidation must be one of Ignore, Warn, or Strict, got {validation}",
+            )
         return bool(dry), validation
 
     def manager(self, required: bool = False) -> str:
@@ -821,13 +1000,20 @@ class _Api:
         return agent.split("/")[0] or "unknown"
 
     def check_namespace(self, target: Target) -> None:
-        if target.rtype.namespaced and self.store.get(
-                "", "namespaces", "", target.namespace or "") is None:
-            raise ApiError(404, "NotFound", f'namespaces "{target.namespace}" not found',
-                           {"name": target.namespace, "kind": "namespaces"})
+        if (
+            target.rtype.namespaced
+            and self.store.get("", "namespaces", "", target.namespace or "") is None
+        ):
+            raise ApiError(
+                404,
+                "NotFound",
+                f'namespaces "{target.namespace}" not found',
+                {"name": target.namespace, "kind": "namespaces"},
+            )
 
-    def validate(self, rt: ResourceType, obj: dict[str, Any], validation: str,
-                 check_unknown: bool = True) -> None:
+    def validate(
+        self, rt: ResourceType, obj: dict[str, Any], validation: str, check_unknown: bool = True
+    ) -> None:
         """Prune, default, validate; strict unknown fields → 400, schema/CEL errors → 422."""
         meta = obj.get("metadata") or {}
         errors = list(schemas.check_name(meta.get("name"), label=rt.plural == "namespaces"))
@@ -837,8 +1023,11 @@ class _Api:
             errors += errs
         if unknown and check_unknown:
             if validation == "Strict":
-                raise ApiError(400, "BadRequest", "strict decoding error: " + ", ".join(
-                    f'unknown field "{u}"' for u in unknown))
+                raise ApiError(
+                    400,
+                    "BadRequest",
+                    "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown),
+                )
             if validation == "Warn":
                 self.warnings += [f'unknown field "{u}"' for u in unknown]
         if errors:
@@ -846,13 +1035,17 @@ class _Api:
 
     def invalid(self, rt: ResourceType, name: str, errors: list[Any]) -> ApiError:
         text = str(errors[0]) if len(errors) == 1 else "[" + ", ".join(map(str, errors)) + "]"
-        details: dict[str, Any] = {"name": name, "group": rt.group, "kind": rt.kind, "causes": [
-            {"reason": e.reason, "message": e.body, "field": e.field} for e in errors]}
-        return ApiError(422, "Invalid", f'{rt.kind_qualified} "{name}" is invalid: {text}',
-                        details)
+        details: dict[str, Any] = {
+            "name": name,
+            "group": rt.group,
+            "kind": rt.kind,
+            "causes": [{"reason": e.reason, "message": e.body, "field": e.field} for e in errors],
+        }
+        return ApiError(422, "Invalid", f'{rt.kind_qualified} "{name}" is invalid: {text}', details)
 
-    def finish(self, target: Target, old: dict[str, Any] | None, new: dict[str, Any],
-               dry: bool) -> tuple[int, Any, dict[str, Any]]:
+    def finish(
+        self, target: Target, old: dict[str, Any] | None, new: dict[str, Any], dry: bool
+    ) -> tuple[int, Any, dict[str, Any]]:
         """Bump generation on spec change, store unless dry-run or unchanged."""
         rt = target.rtype
         meta = new.setdefault("metadata", {})
@@ -861,8 +1054,9 @@ class _Api:
             meta.pop("resourceVersion", None)
             if dry:
                 return self.reply(201, self.present(rt, new))
-            return self.reply(201, self.present(rt, self.store.put(rt.group, rt.plural, new,
-                                                                   "ADDED")))
+            return self.reply(
+                201, self.present(rt, self.store.put(rt.group, rt.plural, new, "ADDED"))
+            )
         spec_old = {k: v for k, v in old.items() if k not in ("metadata", "status")}
         spec_new = {k: v for k, v in new.items() if k not in ("metadata", "status")}
         meta["generation"] = old["metadata"].get("generation", 1) + (spec_old != spec_new)
@@ -879,8 +1073,9 @@ class _Api:
 
         if dry or comparable(old) == comparable(new):
             return self.reply(200, self.present(rt, new if dry else old))
-        return self.reply(200, self.present(rt, self.store.put(rt.group, rt.plural, new,
-                                                               "MODIFIED")))
+        return self.reply(
+            200, self.present(rt, self.store.put(rt.group, rt.plural, new, "MODIFIED"))
+        )
 
     def create(self, target: Target) -> tuple[int, Any, dict[str, Any]]:
         rt = target.rtype
@@ -891,20 +1086,27 @@ class _Api:
         meta = obj.setdefault("metadata", {})
         if rt.namespaced:
             if meta.get("namespace") and meta["namespace"] != target.namespace:
-                raise ApiError(400, "BadRequest", "the namespace of the provided object does not "
-                               "match the namespace sent on the request")
+                raise ApiError(
+                    400,
+                    "BadRequest",
+                    "the namespace of the provided object does not "
+                    "match the namespace sent on the request",
+                )
             meta["namespace"] = target.namespace
             self.check_namespace(target)
-        for key in ("uid", "resourceVersion", "creationTimestamp", "generation",
-                    "managedFields"):
+        for key in ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"):
             meta.pop(key, None)
         obj["apiVersion"], obj["kind"] = rt.api_version, rt.kind
         if rt.has_status and rt.is_crd:
             obj.pop("status", None)
         self.validate(rt, obj, validation)
         if self.store.get(rt.group, rt.plural, target.namespace or "", meta["name"]):
-            raise ApiError(409, "AlreadyExists", f'{rt.qualified} "{meta["name"]}" already '
-                           "exists", {"name": meta["name"], "group": rt.group, "kind": rt.plural})
+            raise ApiError(
+                409,
+                "AlreadyExists",
+                f'{rt.qualified} "{meta["name"]}" already exists',
+                {"name": meta["name"], "group": rt.group, "kind": rt.plural},
+            )
         record_update(None, obj, self.manager(), rt.api_version)
         target.name = meta["name"]
         return self.finish(target, None, obj, dry)
@@ -912,17 +1114,29 @@ class _Api:
     def check_name_matches(self, target: Target, obj: dict[str, Any]) -> None:
         meta = obj.setdefault("metadata", {})
         if meta.get("name") and meta["name"] != target.name:
-            raise ApiError(400, "BadRequest", f"the name of the object ({meta['name']}) does not "
-                           f"match the name on the URL ({target.name})")
+            raise ApiError(
+                400,
+                "BadRequest",
+                f"the name of the object ({meta['name']}) does not "
+                f"match the name on the URL ({target.name})",
+            )
         meta["name"] = target.name
         if target.rtype.namespaced:
             if meta.get("namespace") and meta["namespace"] != target.namespace:
-                raise ApiError(400, "BadRequest", "the namespace of the provided object does not "
-                               "match the namespace sent on the request")
+                raise ApiError(
+                    400,
+                    "BadRequest",
+                    "the namespace of the provided object does not "
+                    "match the namespace sent on the request",
+                )
             meta["namespace"] = target.namespace
 
-    def merge_sub(self, target: Target, old: dict[str, Any], new: dict[str, Any],
-                  ) -> dict[str, Any]:
+    def merge_sub(
+        self,
+        target: Target,
+        old: dict[str, Any],
+        new: dict[str, Any],
+    ) -> dict[str, Any]:
         """Keep status on main-resource writes and everything but status on /status writes."""
         if not target.rtype.has_status:
             return new
@@ -957,10 +1171,14 @@ class _Api:
         return self.finish(target, old, new, dry)
 
     def conflict(self, rt: ResourceType, name: str) -> ApiError:
-        return ApiError(409, "Conflict", f'Operation cannot be fulfilled on {rt.qualified} '
-                        f'"{name}": the object has been modified; please apply your changes to '
-                        "the latest version and try again",
-                        {"name": name, "group": rt.group, "kind": rt.plural})
+        return ApiError(
+            409,
+            "Conflict",
+            f"Operation cannot be fulfilled on {rt.qualified} "
+            f'"{name}": the object has been modified; please apply your changes to '
+            "the latest version and try again",
+            {"name": name, "group": rt.group, "kind": rt.plural},
+        )
 
     def patch(self, target: Target) -> tuple[int, Any, dict[str, Any]]:
         rt = target.rtype
@@ -969,14 +1187,21 @@ class _Api:
             return self.apply(target)
         dry, validation = self.options("PatchOptions")
         if ctype not in (MERGE, JSONPATCH, STRATEGIC) or (ctype == STRATEGIC and rt.is_crd):
-            raise ApiError(415, "UnsupportedMediaType", f"the body of the request was in an "
-                           f"unknown format - accepted media types include: {JSONPATCH}, "
-                           f"{MERGE}, {APPLY}")
+            raise ApiError(
+                415,
+                "UnsupportedMediaType",
+                f"the body of the request was in an "
+                f"unknown format - accepted media types include: {JSONPATCH}, "
+                f"{MERGE}, {APPLY}",
+            )
         old = self.must_get(target)
         patch = self.body_obj()
         new = json_patch(old, patch) if ctype == JSONPATCH else merge_patch(old, patch)
-        want_rv = ((patch or {}).get("metadata") or {}).get("resourceVersion") if isinstance(
-            patch, dict) else None
+        want_rv = (
+            ((patch or {}).get("metadata") or {}).get("resourceVersion")
+            if isinstance(patch, dict)
+            else None
+        )
         if want_rv and want_rv != old["metadata"]["resourceVersion"]:
             raise self.conflict(rt, target.name or "")
         self.check_name_matches(target, new)
@@ -993,12 +1218,17 @@ class _Api:
         force = (self.q("force") or "").lower() in ("true", "1")
         config = self.body_obj()
         if not isinstance(config, dict):
-            raise ApiError(400, "BadRequest", "error decoding YAML: the applied configuration "
-                           "is not an object")
+            raise ApiError(
+                400, "BadRequest", "error decoding YAML: the applied configuration is not an object"
+            )
         if not config.get("apiVersion") or not config.get("kind"):
-            raise ApiError(400, "BadRequest", "Object 'Kind' is missing in the applied "
-                           "configuration" if not config.get("kind") else
-                           "Object 'apiVersion' is missing in the applied configuration")
+            raise ApiError(
+                400,
+                "BadRequest",
+                "Object 'Kind' is missing in the applied configuration"
+                if not config.get("kind")
+                else "Object 'apiVersion' is missing in the applied configuration",
+            )
         self.check_name_matches(target, config)
         status_sub = target.subresource == "status"
         if rt.is_crd:
@@ -1007,9 +1237,13 @@ class _Api:
             if unknown:
                 ns = f"{target.namespace}/" if target.namespace else "/"
                 gvk = f"{rt.api_version}, Kind={rt.kind}"
-                raise ApiError(500, None, f"failed to create typed patch object ({ns}"
-                               f"{target.name}; {gvk}): .{unknown[0]}: field not declared in "
-                               "schema")
+                raise ApiError(
+                    500,
+                    None,
+                    f"failed to create typed patch object ({ns}"
+                    f"{target.name}; {gvk}): .{unknown[0]}: field not declared in "
+                    "schema",
+                )
         old = self.store.get(rt.group, rt.plural, target.namespace or "", target.name or "")
         if old is None:
             if status_sub:
@@ -1033,8 +1267,11 @@ class _Api:
             raise apply_conflict(conflicts)
         for key, path in conflicts:  # force: take only the conflicting fields; equal ones share
             owners[key].discard(path)
-        new = copy.deepcopy(old) if old else {"apiVersion": rt.api_version, "kind": rt.kind,
-                                              "metadata": {}}
+        new = (
+            copy.deepcopy(old)
+            if old
+            else {"apiVersion": rt.api_version, "kind": rt.kind, "metadata": {}}
+        )
         previous = {p for k, ps in owners.items() if k[:2] == me[:2] for p in ps}
         others = {p for k, ps in owners.items() if k[:2] != me[:2] for p in ps}
         for path in previous - cfg_paths - others:
@@ -1070,8 +1307,10 @@ class _Api:
 
         def ok(obj: dict[str, Any]) -> bool:
             meta = obj.get("metadata") or {}
-            values = {"metadata.name": meta.get("name", ""),
-                      "metadata.namespace": meta.get("namespace", "")}
+            values = {
+                "metadata.name": meta.get("name", ""),
+                "metadata.namespace": meta.get("namespace", ""),
+            }
             return _selector_ok(labels, meta.get("labels") or {}) and _selector_ok(fields, values)
 
         return ok
@@ -1088,43 +1327,59 @@ class _Api:
                 decoded = json.loads(base64.b64decode(token))
                 start, list_rv = decoded["start"], decoded["rv"]
             except (ValueError, KeyError) as err:
-                raise ApiError(400, "BadRequest", "continue key is not valid: incorrect encoded "
-                               "start resourceVersion (version meta.k8s.io/v1)") from err
+                raise ApiError(
+                    400,
+                    "BadRequest",
+                    "continue key is not valid: incorrect encoded "
+                    "start resourceVersion (version meta.k8s.io/v1)",
+                ) from err
         first = bisect.bisect_right(keys, start) if start else 0
         last = len(keys)
         meta: dict[str, Any] = {"resourceVersion": list_rv}
         limit = int(self.q("limit") or 0)
         if limit and last - first > limit:
             last = first + limit
-            meta["continue"] = base64.b64encode(json.dumps(
-                {"v": "meta.k8s.io/v1", "rv": list_rv, "start": keys[last - 1]}).encode()
-                ).decode()
+            meta["continue"] = base64.b64encode(
+                json.dumps({"v": "meta.k8s.io/v1", "rv": list_rv, "start": keys[last - 1]}).encode()
+            ).decode()
             meta["remainingItemCount"] = len(keys) - last
-        head = json.dumps({"apiVersion": rt.api_version, "kind": f"{rt.kind}List",
-                           "metadata": meta})
+        head = json.dumps(
+            {"apiVersion": rt.api_version, "kind": f"{rt.kind}List", "metadata": meta}
+        )
         return (head[:-1] + ', "items": [').encode() + b", ".join(blobs[first:last]) + b"]}"
 
     def serialised(self, target: Target) -> tuple[list[str], list[bytes], str]:
         """Sorted keys and JSON of the objects a list selects, cached until the store changes."""
         rt = target.rtype
-        cache_key = (rt.group, rt.version, rt.plural, target.namespace,
-                     self.q("labelSelector") or "", self.q("fieldSelector") or "")
+        cache_key = (
+            rt.group,
+            rt.version,
+            rt.plural,
+            target.namespace,
+            self.q("labelSelector") or "",
+            self.q("fieldSelector") or "",
+        )
         cluster = self.cluster
         with self.store.cond:
             rv = self.store.rv
             cached = cluster._list_cache.get(cache_key)
             if cached is None or cached[0] != rv:
                 ok = self.matcher()
-                items = [o for o in self.store.list(rt.group, rt.plural, target.namespace)
-                         if ok(o)]
+                items = [o for o in self.store.list(rt.group, rt.plural, target.namespace) if ok(o)]
                 for o in items:
                     if rt.is_crd:
                         self.present(rt, o)
                     else:
                         o.pop("apiVersion", None)
                         o.pop("kind", None)
-                cached = (rv, [f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}"
-                               for o in items], [json.dumps(o).encode() for o in items])
+                cached = (
+                    rv,
+                    [
+                        f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}"
+                        for o in items
+                    ],
+                    [json.dumps(o).encode() for o in items],
+                )
                 cluster._list_cache[cache_key] = cached
         return cached[1], cached[2], str(rv)
 
@@ -1141,8 +1396,9 @@ class _Api:
             with self.store.cond:
                 if since in (None, "", "0"):
                     start = self.store.rv
-                    initial = [o for o in self.store.list(rt.group, rt.plural, target.namespace)
-                               if ok(o)]
+                    initial = [
+                        o for o in self.store.list(rt.group, rt.plural, target.namespace) if ok(o)
+                    ]
                 else:
                     start, initial = int(since), []
             for obj in initial:
@@ -1162,8 +1418,12 @@ class _Api:
                 cursor = batch[-1][0]
                 for _, group, plural, kind, obj in batch:
                     ns = (obj.get("metadata") or {}).get("namespace")
-                    if group == rt.group and plural == rt.plural and ok(obj) and (
-                            target.namespace is None or ns == target.namespace):
+                    if (
+                        group == rt.group
+                        and plural == rt.plural
+                        and ok(obj)
+                        and (target.namespace is None or ns == target.namespace)
+                    ):
                         yield {"type": kind, "object": self.present(rt, copy.deepcopy(obj))}
 
         handler.stream_watch(self.req, events())
@@ -1177,8 +1437,13 @@ class _Api:
         resource = attrs.get("resource", "")
         if attrs.get("subresource"):
             resource += "/" + attrs["subresource"]
-        allowed = self.cluster.allowed(self.user, attrs.get("verb", ""), attrs.get("group", ""),
-                                       resource, attrs.get("namespace") or None)
+        allowed = self.cluster.allowed(
+            self.user,
+            attrs.get("verb", ""),
+            attrs.get("group", ""),
+            resource,
+            attrs.get("namespace") or None,
+        )
         review.setdefault("apiVersion", "authorization.k8s.io/v1")
         review.setdefault("kind", "SelfSubjectAccessReview")
         review.setdefault("metadata", {})["creationTimestamp"] = None
@@ -1196,15 +1461,23 @@ def _rules_review(api: _Api) -> tuple[int, Any, dict[str, Any]]:
     rules = []
     for rt in api.cluster.registry:
         for resource in (rt.plural, f"{rt.plural}/status") if rt.has_status else (rt.plural,):
-            verbs = [v for v in rt.verbs if api.cluster.allowed(
-                api.user, v, rt.group, resource, namespace if rt.namespaced else None)]
+            verbs = [
+                v
+                for v in rt.verbs
+                if api.cluster.allowed(
+                    api.user, v, rt.group, resource, namespace if rt.namespaced else None
+                )
+            ]
             if verbs:
                 rules.append({"verbs": verbs, "apiGroups": [rt.group], "resources": [resource]})
     review.setdefault("apiVersion", "authorization.k8s.io/v1")
     review.setdefault("kind", "SelfSubjectRulesReview")
     review.setdefault("metadata", {})["creationTimestamp"] = None
-    review["status"] = {"resourceRules": rules, "nonResourceRules": [],
-                        "incomplete": bool(getattr(api.cluster, "rules_review_incomplete", False))}
+    review["status"] = {
+        "resourceRules": rules,
+        "nonResourceRules": [],
+        "incomplete": bool(getattr(api.cluster, "rules_review_incomplete", False)),
+    }
     return api.reply(201, review)
 
 
@@ -1219,8 +1492,10 @@ def apply_conflict(conflicts: list[tuple[Any, tuple[str, ...]]]) -> ApiError:
     def dotted(path: tuple[str, ...]) -> str:
         return "." + ".".join(path)
 
-    causes = [{"reason": "FieldManagerConflict", "message": f"conflict with {who(k)}",
-               "field": dotted(p)} for k, p in conflicts]
+    causes = [
+        {"reason": "FieldManagerConflict", "message": f"conflict with {who(k)}", "field": dotted(p)}
+        for k, p in conflicts
+    ]
     if len(conflicts) == 1:
         key, path = conflicts[0]
         message = f"Apply failed with 1 conflict: conflict with {who(key)}: {dotted(path)}"
@@ -1274,8 +1549,12 @@ def json_patch(target: Any, ops: Any) -> Any:
             if kind == "test":
                 cur = parent[int(last)] if isinstance(parent, list) else parent[last]
                 if cur != op["value"]:
-                    raise ApiError(422, "Invalid", f"the server rejected our request due to an "
-                                   f"error in our request: testing value {op['path']} failed")
+                    raise ApiError(
+                        422,
+                        "Invalid",
+                        f"the server rejected our request due to an "
+                        f"error in our request: testing value {op['path']} failed",
+                    )
                 continue
             if kind in ("copy", "move"):
                 src = _pointer(op["from"])
@@ -1300,8 +1579,9 @@ def json_patch(target: Any, ops: Any) -> Any:
             else:
                 raise ApiError(400, "BadRequest", f"unexpected JSON patch op {kind!r}")
     except (KeyError, IndexError, ValueError, TypeError) as err:
-        raise ApiError(422, "Invalid", f"the server rejected our request due to an error in our "
-                       f"request: {err}") from err
+        raise ApiError(
+            422, "Invalid", f"the server rejected our request due to an error in our request: {err}"
+        ) from err
     return doc
 
 

@@ -31,8 +31,16 @@ class ResourceType:
     namespaced: bool = True
     short_names: tuple[str, ...] = ()
     has_status: bool = True
-    verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch",
-                              "update", "watch")
+    verbs: tuple[str, ...] = (
+        "create",
+        "delete",
+        "deletecollection",
+        "get",
+        "list",
+        "patch",
+        "update",
+        "watch",
+    )
     categories: tuple[str, ...] = ()
 
     @property
@@ -58,28 +66,85 @@ def build_registry(pool_groups: tuple[str, ...], gateway_api: bool) -> list[Reso
         ResourceType("", "v1", "namespaces", "namespace", "Namespace", False, ("ns",)),
         ResourceType("", "v1", "services", "service", "Service", True, ("svc",)),
         ResourceType("", "v1", "pods", "pod", "Pod", True, ("po",)),
-        ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews",
-                     "selfsubjectaccessreview", "SelfSubjectAccessReview", False, (), False,
-                     ("create",)),
-        ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews",
-                     "selfsubjectrulesreview", "SelfSubjectRulesReview", False, (), False,
-                     ("create",)),
+        ResourceType(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+            "selfsubjectaccessreview",
+            "SelfSubjectAccessReview",
+            False,
+            (),
+            False,
+            ("create",),
+        ),
+        ResourceType(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectrulesreviews",
+            "selfsubjectrulesreview",
+            "SelfSubjectRulesReview",
+            False,
+            (),
+            False,
+            ("create",),
+        ),
     ]
     if gateway_api:
         types += [
-            ResourceType(GATEWAY_GROUP, "v1", "gatewayclasses", "gatewayclass", "GatewayClass",
-                         False, ("gc",), categories=("gateway-api",)),
-            ResourceType(GATEWAY_GROUP, "v1", "gateways", "gateway", "Gateway", True, ("gtw",),
-                         categories=("gateway-api",)),
-            ResourceType(GATEWAY_GROUP, "v1", "httproutes", "httproute", "HTTPRoute", True, (),
-                         categories=("gateway-api",)),
-            ResourceType(GATEWAY_GROUP, "v1beta1", "referencegrants", "referencegrant",
-                         "ReferenceGrant", True, ("refgrant",), False,
-                         categories=("gateway-api",)),
+            ResourceType(
+                GATEWAY_GROUP,
+                "v1",
+                "gatewayclasses",
+                "gatewayclass",
+                "GatewayClass",
+                False,
+                ("gc",),
+                categories=("gateway-api",),
+            ),
+            ResourceType(
+                GATEWAY_GROUP,
+                "v1",
+                "gateways",
+                "gateway",
+                "Gateway",
+                True,
+                ("gtw",),
+                categories=("gateway-api",),
+            ),
+            ResourceType(
+                GATEWAY_GROUP,
+                "v1",
+                "httproutes",
+                "httproute",
+                "HTTPRoute",
+                True,
+                (),
+                categories=("gateway-api",),
+            ),
+            ResourceType(
+                GATEWAY_GROUP,
+                "v1beta1",
+                "referencegrants",
+                "referencegrant",
+                "ReferenceGrant",
+                True,
+                ("refgrant",),
+                False,
+                categories=("gateway-api",),
+            ),
         ]
     for group in pool_groups:
-        types.append(ResourceType(group, POOL_VERSIONS[group], "inferencepools", "inferencepool",
-                                  "InferencePool", True, ("infpool",)))
+        types.append(
+            ResourceType(
+                group,
+                POOL_VERSIONS[group],
+                "inferencepools",
+                "inferencepool",
+                "InferencePool",
+                True,
+                ("infpool",),
+            )
+        )
     return types
 
 
@@ -168,36 +233,58 @@ Owner = tuple[str, str, str, str]  # manager, operation, apiVersion, subresource
 def read_owners(obj: dict[str, Any]) -> dict[Owner, set[tuple[str, ...]]]:
     owners: dict[Owner, set[tuple[str, ...]]] = {}
     for entry in (obj.get("metadata") or {}).get("managedFields") or []:
-        key = (entry.get("manager", ""), entry.get("operation", "Update"),
-               entry.get("apiVersion", ""), entry.get("subresource", ""))
+        key = (
+            entry.get("manager", ""),
+            entry.get("operation", "Update"),
+            entry.get("apiVersion", ""),
+            entry.get("subresource", ""),
+        )
         owners[key] = owners.get(key, set()) | from_fields_v1(entry.get("fieldsV1") or {})
     return owners
 
 
-def write_owners(obj: dict[str, Any], owners: dict[Owner, set[tuple[str, ...]]],
-                 old: dict[str, Any] | None, touched: set[Owner]) -> None:
+def write_owners(
+    obj: dict[str, Any],
+    owners: dict[Owner, set[tuple[str, ...]]],
+    old: dict[str, Any] | None,
+    touched: set[Owner],
+) -> None:
     times = {}
     for entry in ((old or {}).get("metadata") or {}).get("managedFields") or []:
-        times[(entry.get("manager", ""), entry.get("operation", "Update"),
-               entry.get("apiVersion", ""), entry.get("subresource", ""))] = entry.get("time")
+        times[
+            (
+                entry.get("manager", ""),
+                entry.get("operation", "Update"),
+                entry.get("apiVersion", ""),
+                entry.get("subresource", ""),
+            )
+        ] = entry.get("time")
     entries = []
     for key, paths in owners.items():
         if not paths:
             continue
         manager, operation, api_version, subresource = key
-        entry: dict[str, Any] = {"manager": manager, "operation": operation,
-                                 "apiVersion": api_version,
-                                 "time": now() if key in touched or key not in times
-                                 else times[key],
-                                 "fieldsType": "FieldsV1", "fieldsV1": to_fields_v1(paths)}
+        entry: dict[str, Any] = {
+            "manager": manager,
+            "operation": operation,
+            "apiVersion": api_version,
+            "time": now() if key in touched or key not in times else times[key],
+            "fieldsType": "FieldsV1",
+            "fieldsV1": to_fields_v1(paths),
+        }
         if subresource:
             entry["subresource"] = subresource
         entries.append(entry)
     obj.setdefault("metadata", {})["managedFields"] = entries
 
 
-def record_update(old: dict[str, Any] | None, new: dict[str, Any], manager: str,
-                  api_version: str, subresource: str = "") -> None:
+def record_update(
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    manager: str,
+    api_version: str,
+    subresource: str = "",
+) -> None:
     """Give ``manager`` (operation Update) the fields that changed, taking them from others."""
     status = subresource == "status"
     owners = read_owners(old or new)
@@ -239,8 +326,11 @@ class Store:
 
     def list(self, group: str, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
         with self.cond:
-            items = [copy.deepcopy(o) for (ns, _), o in sorted(self.bucket(group, plural).items())
-                     if namespace is None or ns == namespace]
+            items = [
+                copy.deepcopy(o)
+                for (ns, _), o in sorted(self.bucket(group, plural).items())
+                if namespace is None or ns == namespace
+            ]
             return items
 
     def next_rv(self) -> str:
@@ -258,8 +348,13 @@ class Store:
             self.cond.notify_all()
             return copy.deepcopy(obj)
 
-    def delete(self, group: str, plural: str, namespace: str, name: str,
-               ) -> dict[str, Any] | None:
+    def delete(
+        self,
+        group: str,
+        plural: str,
+        namespace: str,
+        name: str,
+    ) -> dict[str, Any] | None:
         with self.cond:
             obj = self.bucket(group, plural).pop((namespace, name), None)
             if obj is not None:
