@@ -38,7 +38,7 @@ SHADOWING = """
 import resource, sys, time
 from kubectl_httproute.cli.common import GlobalFlags, open_cluster
 from kubectl_httproute.cli.preflight_steps import _shadowing
-from kubectl_httproute.model import GATEWAYS
+from kubectl_httproute.core.model import GATEWAYS
 client = open_cluster(GlobalFlags())
 gateway = client.get(GATEWAYS, "llm", "inference-gateway")
 for listener in gateway["spec"]["listeners"]:  # routes from every namespace may attach

@@ -53,8 +53,8 @@ def named(words: list[str]) -> str | None:
     if request is None:
         return None
     kind, flags, incomplete, chosen = request
-    from .kubeconfig import GlobalFlags
-    from .names import candidates
+    from .cluster.kubeconfig import GlobalFlags
+    from .cluster.names import candidates
 
     selection_flags = GlobalFlags(
         kubeconfig=flags.get("kubeconfig"),

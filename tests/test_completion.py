@@ -18,7 +18,7 @@ from conftest import write_kubeconfig
 
 from kubectl_httproute.cli import root
 from kubectl_httproute.cli.completion import complete, kubectl_complete, render_cobra
-from kubectl_httproute.names import COMPLETION_TIMEOUT
+from kubectl_httproute.cluster.names import COMPLETION_TIMEOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 

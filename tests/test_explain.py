@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_httproute.explain import share_percent
+from kubectl_httproute.core.explain import share_percent
 
 
 @pytest.mark.parametrize(

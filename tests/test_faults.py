@@ -296,10 +296,10 @@ def test_a_missing_crd_is_named_with_how_to_install_it(
 def test_a_missing_crd_on_list_names_the_crd(tmp_path: Path) -> None:
     from fakekube import FakeCluster
 
+    from kubectl_httproute.cluster.client import KubeClient
+    from kubectl_httproute.cluster.kubeconfig import load_kubeconfig
+    from kubectl_httproute.core.model import POOLS_V1ALPHA2
     from kubectl_httproute.errors import NotFound
-    from kubectl_httproute.kube import KubeClient
-    from kubectl_httproute.kubeconfig import load_kubeconfig
-    from kubectl_httproute.model import POOLS_V1ALPHA2
 
     with FakeCluster() as fake:
         path = write_kubeconfig(tmp_path / "kc", fake.url)
@@ -314,8 +314,8 @@ def test_a_missing_crd_on_list_names_the_crd(tmp_path: Path) -> None:
 def test_access_review_answers_yes_and_no(tmp_path: Path) -> None:
     from fakekube import FakeCluster
 
-    from kubectl_httproute.kube import KubeClient
-    from kubectl_httproute.kubeconfig import load_kubeconfig
+    from kubectl_httproute.cluster.client import KubeClient
+    from kubectl_httproute.cluster.kubeconfig import load_kubeconfig
 
     with FakeCluster() as fake:
         fake.deny("admin", "patch", "gateway.networking.k8s.io", "httproutes", "llm")

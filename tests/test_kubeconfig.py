@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kubectl_httproute.cluster.kubeconfig import load_kubeconfig, merge_kubeconfigs
 from kubectl_httproute.errors import KubeconfigError
-from kubectl_httproute.kubeconfig import load_kubeconfig, merge_kubeconfigs
 
 
 def config(

@@ -12,7 +12,7 @@ import yaml
 from crds import closed_schema, load_crd_schema
 from golden import assert_golden
 
-from kubectl_httproute.manifest import (
+from kubectl_httproute.core.manifest import (
     build_httproute,
     build_reference_grant,
     for_display,
@@ -20,7 +20,7 @@ from kubectl_httproute.manifest import (
     render_yaml,
     render_yaml_stream,
 )
-from kubectl_httproute.model import (
+from kubectl_httproute.core.model import (
     POOL_GROUP_V1,
     POOL_GROUP_V1ALPHA2,
     HeaderMatch,
@@ -28,7 +28,7 @@ from kubectl_httproute.model import (
     PoolBackend,
     RouteSpec,
 )
-from kubectl_httproute.validation import check_route_spec
+from kubectl_httproute.core.validation import check_route_spec
 
 DEFAULT = RouteSpec(
     name="qwen-pool",

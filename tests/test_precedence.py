@@ -7,8 +7,8 @@ from typing import Any
 
 from fakekube.objects import httproute
 
-from kubectl_httproute.model import ObjectRef
-from kubectl_httproute.precedence import (
+from kubectl_httproute.core.model import ObjectRef
+from kubectl_httproute.core.precedence import (
     MatchKey,
     find_shadowing,
     hostnames_overlap,

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fakekube.objects import gateway, httproute, listener, reference_grant
 
-from kubectl_httproute.model import FIELD_MANAGER, ObjectRef
-from kubectl_httproute.preflight import (
+from kubectl_httproute.core.model import FIELD_MANAGER, ObjectRef
+from kubectl_httproute.core.preflight import (
     AccessCheck,
     PreflightFinding,
     blocked_error,
@@ -353,7 +353,7 @@ def test_render_and_blocked_error_carry_the_fix() -> None:
 
 
 def test_a_gateway_without_a_controller_is_a_warning() -> None:
-    from kubectl_httproute.preflight import check_gateway_controller
+    from kubectl_httproute.core.preflight import check_gateway_controller
 
     pending = {
         "metadata": {"namespace": "llm", "name": "gw"},

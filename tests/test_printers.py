@@ -9,19 +9,19 @@ from typing import Any
 
 from golden import assert_golden
 
-from kubectl_httproute.model import ObjectRef
-from kubectl_httproute.printers import (
-    render_gateway,
-    render_pool_conditions,
-    render_route_conditions,
-    render_verdict,
-)
-from kubectl_httproute.verify import (
+from kubectl_httproute.core.model import ObjectRef
+from kubectl_httproute.core.verify import (
     Verdict,
     gateway_view,
     pool_parent_statuses,
     route_parent_statuses,
     route_verdict,
+)
+from kubectl_httproute.render.tables import (
+    render_gateway,
+    render_pool_conditions,
+    render_route_conditions,
+    render_verdict,
 )
 
 GATEWAY = ObjectRef("llm", "inference-gateway")
@@ -234,7 +234,7 @@ def test_verdict_lines_use_the_state_summary_and_fix_verbatim() -> None:
 
 
 def test_importing_the_printers_does_not_import_tabulate() -> None:
-    code = "import sys, kubectl_httproute.printers; print('tabulate' in sys.modules)"
+    code = "import sys, kubectl_httproute.render.tables; print('tabulate' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root

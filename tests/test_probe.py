@@ -15,9 +15,9 @@ from typing import Any
 from fakekube.objects import gateway, httproute, listener, service
 from status_helpers import report, running, status
 
-from kubectl_httproute.model import ObjectRef
-from kubectl_httproute.probe import in_cluster_command, plan_probe
-from kubectl_httproute.verify import GatewayView, ListenerView
+from kubectl_httproute.core.model import ObjectRef
+from kubectl_httproute.core.probe import in_cluster_command, plan_probe
+from kubectl_httproute.core.verify import GatewayView, ListenerView
 
 MODEL = "Qwen/Qwen3-8B"
 

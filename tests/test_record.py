@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from golden import assert_golden
 
+from kubectl_httproute.core.model import ObjectRef, PoolBackend
+from kubectl_httproute.core.verify import Verdict
 from kubectl_httproute.errors import InferrouteError
-from kubectl_httproute.model import ObjectRef, PoolBackend
-from kubectl_httproute.record import (
+from kubectl_httproute.render.record import (
     RecordData,
     RecordError,
     default_record_path,
@@ -20,7 +21,6 @@ from kubectl_httproute.record import (
     render_record,
     write_record,
 )
-from kubectl_httproute.verify import Verdict
 
 NOW = datetime(2026, 11, 29, 22, 15, 0, tzinfo=timezone.utc)
 

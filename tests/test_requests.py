@@ -251,9 +251,9 @@ def test_a_cluster_command_loads_no_api_models_and_leaves_the_client_importable(
 def test_a_list_holds_no_page_while_it_fetches_the_next() -> None:
     """Pages are read one at a time: when the request for the next page goes out, the list
     holds nothing of the previous one (raw or decoded), so peak memory is one page's, not two."""
-    from kubectl_httproute.kube import KubeClient
-    from kubectl_httproute.kubeconfig import load_kubeconfig
-    from kubectl_httproute.model import HTTPROUTES
+    from kubectl_httproute.cluster.client import KubeClient
+    from kubectl_httproute.cluster.kubeconfig import load_kubeconfig
+    from kubectl_httproute.core.model import HTTPROUTES
 
     with cluster_with_routes(1200) as fake:
         config = write_kubeconfig(Path.cwd() / "kubeconfig", fake.url)

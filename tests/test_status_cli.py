@@ -401,7 +401,7 @@ def test_expose_with_yes_and_no_terminal_does_not_ask_to_probe(
 
 
 def test_report_json_has_one_route_per_line_and_the_same_data() -> None:
-    from kubectl_httproute.report import render_report_json
+    from kubectl_httproute.render.report import render_report_json
 
     data = {
         "apiVersion": "inferroute/v1",

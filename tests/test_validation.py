@@ -12,15 +12,15 @@ from crds import load_crd_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubectl_httproute import validation as v
-from kubectl_httproute.errors import EXIT_USAGE, InvalidInput
-from kubectl_httproute.model import (
+from kubectl_httproute.core import validation as v
+from kubectl_httproute.core.model import (
     POOL_GROUP_V1ALPHA2,
     HeaderMatch,
     ObjectRef,
     PoolBackend,
     RouteSpec,
 )
+from kubectl_httproute.errors import EXIT_USAGE, InvalidInput
 
 SUBDOMAIN = re.compile(v.DNS_SUBDOMAIN_PATTERN)
 DURATION = re.compile(v.DURATION_PATTERN)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kubectl_httproute.model import Condition, ObjectRef
-from kubectl_httproute.verify import (
+from kubectl_httproute.core.model import Condition, ObjectRef
+from kubectl_httproute.core.verify import (
     ParentConditions,
     condition_age,
     find_parent_status,

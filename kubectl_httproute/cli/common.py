@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
+from ..cluster.kubeconfig import GlobalFlags as GlobalFlags
+from ..cluster.kubeconfig import load_selection as load_selection
 from ..errors import InferrouteError
-from ..kubeconfig import GlobalFlags as GlobalFlags
-from ..kubeconfig import load_selection as load_selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,7 +108,7 @@ def fail_line(error: InferrouteError) -> str:
 
 def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Any:
     """Load the kubeconfig as kubectl would and connect; imports the client only now."""
-    from ..kube import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
+    from ..cluster.client import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
 
     timeout = (
         parse_request_timeout(flags.request_timeout)

@@ -63,13 +63,13 @@ Examples:
 """
 
 
-# --- names from the cluster (kubectl_httproute.names) -------------------------------------------
+# --- names from the cluster (kubectl_httproute.cluster.names) ---------------------------------
 
 
 def _names(
     kind: str, ctx: click.Context, incomplete: str, chosen: tuple[str, ...] = ()
 ) -> list[CompletionItem]:
-    from ..names import candidates
+    from ..cluster.names import candidates
 
     flags = global_flags(ctx, ctx.params)
     return [CompletionItem(value) for value in candidates(kind, flags, incomplete, chosen)]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import __version__
-from ..discovery import (
+from ..core.discovery import (
     Choice,
     GatewayInfo,
     PoolInfo,
@@ -22,14 +22,7 @@ from ..discovery import (
     summarize_gateway,
     summarize_pool,
 )
-from ..errors import (
-    EXIT_OK,
-    EXIT_UNHEALTHY,
-    InferrouteError,
-    NotApproved,
-    NotFound,
-)
-from ..model import (
+from ..core.model import (
     FIELD_MANAGER,
     HTTPROUTES,
     POOL_GROUP_V1,
@@ -40,7 +33,14 @@ from ..model import (
     RouteSpec,
     ServedApis,
 )
-from ..options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
+from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
+from ..errors import (
+    EXIT_OK,
+    EXIT_UNHEALTHY,
+    InferrouteError,
+    NotApproved,
+    NotFound,
+)
 from .common import (
     GlobalFlags,
     global_flags,
@@ -56,8 +56,8 @@ from .common import (
 from .completion import complete_gateways, complete_pools
 
 if TYPE_CHECKING:
-    from ..kube import KubeClient
-    from ..verify import Verdict
+    from ..cluster.client import KubeClient
+    from ..core.verify import Verdict
     from .preflight_steps import PreflightResult
 
 APPROVAL_QUESTION = "Does this HTTPRoute configuration look correct? May I proceed with deployment?"
@@ -244,7 +244,7 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
 
 def run_client_dry_run(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Print the manifest from the flags alone: no kubeconfig needed, no request sent."""
-    from ..manifest import render_json, render_yaml
+    from ..core.manifest import render_json, render_yaml
 
     namespace = options.namespace or _namespace_from_kubeconfig(flags) or "default"
     options = options.complete(namespace)
@@ -367,7 +367,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
 
 def _require_apis(served: ServedApis) -> ServedApis:
     """Gateway API and an InferencePool API must be served; say which CRDs to install if not."""
-    from ..kube import CRD_HINTS
+    from ..cluster.client import CRD_HINTS
 
     if served.httproutes is None or served.gateways is None:
         raise NotFound(
@@ -431,8 +431,8 @@ def _show_plan(
     notes: list[str],
     existing: dict[str, Any] | None,
 ) -> None:
-    from ..explain import explain_route
-    from ..manifest import render_yaml
+    from ..core.explain import explain_route
+    from ..core.manifest import render_yaml
 
     say()
     heading(f"HTTPRoute {spec.namespace}/{spec.name} to {'update' if existing else 'create'}")
@@ -578,7 +578,7 @@ def _verify(
     findings: list[Any],
 ) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
-    from ..verify import route_verdict
+    from ..core.verify import route_verdict
 
     final, settled = _wait_for_verdict(client, route, gateway.ref, options.wait_timeout_ms)
     verdict = _account_for_shadowing(
@@ -594,8 +594,8 @@ def _verify(
 
 def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
     """Accepted and resolved, but an older route takes its traffic: not healthy (as `status`)."""
-    from ..preflight import SHADOWED
-    from ..verify import Verdict
+    from ..core.preflight import SHADOWED
+    from ..core.verify import Verdict
 
     shadowed = next((f for f in findings if f.check == SHADOWED), None)
     if shadowed is None or not verdict.healthy:
@@ -604,7 +604,7 @@ def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
 
 
 def _for_display(obj: dict[str, Any]) -> dict[str, Any]:
-    from ..manifest import for_display
+    from ..core.manifest import for_display
 
     return for_display(obj)
 
@@ -619,7 +619,7 @@ def _offer_probe(client: KubeClient, route: ObjectRef) -> None:
 def _route_spec(
     options: ExposeOptions, gateway: ObjectRef, backends: tuple[PoolBackend, ...], *, gke: bool
 ) -> RouteSpec:
-    from ..validation import check_route_spec, derive_route_name
+    from ..core.validation import check_route_spec, derive_route_name
 
     name = options.name or derive_route_name(backends[0].name)
     request_timeout: str | None = options.request_timeout or "0s"
@@ -644,13 +644,13 @@ def _route_spec(
 
 
 def _build_manifest(spec: RouteSpec) -> dict[str, Any]:
-    from ..manifest import build_httproute
+    from ..core.manifest import build_httproute
 
     return build_httproute(spec)
 
 
 def _print_object(obj: dict[str, Any], output: str | None) -> None:
-    from ..manifest import render_json, render_yaml
+    from ..core.manifest import render_json, render_yaml
 
     text = render_json(obj) if output == "json" else render_yaml(obj)
     say(text.rstrip("\n"))
@@ -746,7 +746,7 @@ def _wait_for_verdict(
     client: KubeClient, route: ObjectRef, gateway: ObjectRef, timeout_ms: int
 ) -> tuple[dict[str, Any], bool]:
     """Poll the route until its controller reports on the current generation, or time runs out."""
-    from ..verify import is_settled
+    from ..core.verify import is_settled
 
     deadline = time.monotonic() + timeout_ms / 1000.0
     start = time.monotonic()
@@ -798,16 +798,16 @@ def _verification_tables(
     verdict: Verdict,
 ) -> str:
     """The route's, the Gateway's and the pools' conditions as they are now, and the verdict."""
-    from ..printers import (
+    from ..core.verify import gateway_view, pool_parent_statuses, route_parent_statuses
+    from ..render.tables import (
         render_gateway,
         render_pool_conditions,
         render_route_conditions,
         render_verdict,
     )
-    from ..verify import gateway_view, pool_parent_statuses, route_parent_statuses
 
     parts = [render_route_conditions(route["metadata"]["name"], route_parent_statuses(route))]
-    from ..model import GATEWAYS
+    from ..core.model import GATEWAYS
 
     gw_obj = client.get(GATEWAYS, gateway.ref.namespace, gateway.ref.name)
     if gw_obj is not None:
@@ -842,9 +842,15 @@ def _write_record(
         return
     from pathlib import Path
 
-    from ..explain import explain_route
-    from ..manifest import render_yaml
-    from ..record import RecordData, RecordError, default_record_path, render_record, write_record
+    from ..core.explain import explain_route
+    from ..core.manifest import render_yaml
+    from ..render.record import (
+        RecordData,
+        RecordError,
+        default_record_path,
+        render_record,
+        write_record,
+    )
 
     now = datetime.now(timezone.utc)
     path = (

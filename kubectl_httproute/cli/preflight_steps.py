@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import ApiError
-from ..model import (
+from ..core.model import (
     FIELD_MANAGER,
     GATEWAY_GROUP,
     HTTPROUTES,
@@ -25,7 +24,7 @@ from ..model import (
     RouteSpec,
     ServedApis,
 )
-from ..preflight import (
+from ..core.preflight import (
     INFO,
     WARNING,
     AccessCheck,
@@ -45,12 +44,13 @@ from ..preflight import (
     required_access,
     rules_allow,
 )
+from ..errors import ApiError
 from .common import heading, say, stdin_is_tty
 
 if TYPE_CHECKING:
-    from ..discovery import GatewayInfo, PoolInfo
-    from ..kube import KubeClient
-    from ..options import ExposeOptions
+    from ..cluster.client import KubeClient
+    from ..core.discovery import GatewayInfo, PoolInfo
+    from ..core.options import ExposeOptions
 
 
 @dataclass
@@ -200,7 +200,7 @@ def _shadowing(
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
 ) -> list[PreflightFinding]:
-    from ..precedence import summarize_route
+    from ..core.precedence import summarize_route
 
     meta = gateway_obj.get("metadata") or {}
     listeners = (gateway_obj.get("spec") or {}).get("listeners") or []

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
+from ..core.model import ObjectRef
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
-from ..model import ObjectRef
 from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
 from .completion import complete_routes
 
 if TYPE_CHECKING:
-    from ..diagnose import RouteDiagnosis
-    from ..inventory import Inventory
-    from ..kube import KubeClient
-    from ..probe import ProbeResult
+    from ..cluster.client import KubeClient
+    from ..core.diagnose import RouteDiagnosis
+    from ..core.inventory import Inventory
+    from ..core.probe import ProbeResult
 
 STATUS_HELP = """Show whether routes to InferencePools work, and if not, why and how to fix it.
 
@@ -110,7 +110,7 @@ def status(ctx: click.Context, /, **params: Any) -> None:
 
 def build_status_options(params: dict[str, Any]) -> StatusOptions:
     """Flags → checked options; bad combinations are usage errors, before any request."""
-    from ..kube import parse_request_timeout
+    from ..cluster.client import parse_request_timeout
 
     route = params.get("route")
     if route and params.get("all_namespaces"):
@@ -187,11 +187,11 @@ def _build_view(
     flags: GlobalFlags,
     now: datetime | None,
 ) -> StatusView:
-    from ..diagnose import diagnose_all, diagnose_route
-    from ..inventory import read_detail, read_overview
-    from ..precedence import shadowed_routes
-    from ..report import build_report
-    from ..status_printers import render_detail, render_findings, render_overview, render_unreadable
+    from ..core.diagnose import diagnose_all, diagnose_route
+    from ..core.inventory import read_detail, read_overview
+    from ..core.precedence import shadowed_routes
+    from ..render.report import build_report
+    from ..render.status import render_detail, render_findings, render_overview, render_unreadable
 
     now = now or datetime.now(timezone.utc)
     namespace = _namespace(client, options, flags)
@@ -212,14 +212,14 @@ def _build_view(
     key = json.dumps(report, sort_keys=True) if options.watch else ""
     notes = tuple(render_unreadable(inv.unreadable).splitlines()) if inv.unreadable else ()
     if options.output in ("json", "yaml"):
-        from ..manifest import render_yaml
-        from ..report import render_report_json
+        from ..core.manifest import render_yaml
+        from ..render.report import render_report_json
 
         del inv, diagnoses  # the report holds what is printed: let the rest go first
         text = render_report_json(report) if options.output == "json" else render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
-        from ..probe import render_probe
+        from ..core.probe import render_probe
 
         text = render_detail(diagnoses[0], inv, now).rstrip("\n")
         if probe is not None:
@@ -323,7 +323,7 @@ def probe_route(
     client: KubeClient, diag: RouteDiagnosis, inv: Inventory, options: StatusOptions
 ) -> ProbeResult:
     """Probe the route through its first Gateway that could be read."""
-    from ..probe import ProbeResult, plan_probe, run_probe
+    from ..core.probe import ProbeResult, plan_probe, run_probe
 
     route = diag.route
     for ns, name, section in route.summary.parents:
@@ -347,13 +347,13 @@ def offer_probe(client: KubeClient, route: ObjectRef) -> None:
         return
     if not wanted:
         return
-    from ..inventory import read_detail
-    from ..probe import render_probe
+    from ..core.inventory import read_detail
+    from ..core.probe import render_probe
 
     options = StatusOptions(route.name, False, None, False, True, None, 5.0)
     try:
         inv = read_detail(client, route.namespace, route.name)
-        from ..diagnose import diagnose_route
+        from ..core.diagnose import diagnose_route
 
         result = probe_route(client, diagnose_route(inv.routes[0], inv), inv, options)
     except InferrouteError as error:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..errors import InvalidInput
 from . import validation
-from .errors import InvalidInput
 from .model import POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
 
 DRY_RUN_MODES = ("none", "client", "server")

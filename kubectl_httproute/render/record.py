@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import InferrouteError
-from .explain import share_percent
-from .model import ObjectRef, PoolBackend
-from .verify import Verdict
+from ..core.explain import share_percent
+from ..core.model import ObjectRef, PoolBackend
+from ..core.verify import Verdict
+from ..errors import InferrouteError
 
 REDACTED = "<redacted>"
 

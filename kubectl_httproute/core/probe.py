@@ -18,12 +18,12 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import InferrouteError
+from ..errors import InferrouteError
 from .model import SERVICES, ObjectRef
 from .verify import GatewayView, ListenerView
 
 if TYPE_CHECKING:
-    from .kube import KubeClient
+    from ..cluster.client import KubeClient
 
 GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
 DEFAULT_TIMEOUT = 5.0  # seconds, per step (connect, then read)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ..core.model import GATEWAYS, HTTPROUTES, POOLS_V1, POOLS_V1ALPHA2, ResourceApi
 from .kubeconfig import GlobalFlags, KubeconfigSelection, load_selection
-from .model import GATEWAYS, HTTPROUTES, POOLS_V1, POOLS_V1ALPHA2, ResourceApi
 
 # One short try per request, no retry pauses.
 COMPLETION_TIMEOUT = 1.0
@@ -49,13 +49,13 @@ def candidates(
 
 def list_names(flags: GlobalFlags, apis: Sequence[ResourceApi], namespace: str | None) -> list[str]:
     """Names of the first of `apis` the cluster serves, in `namespace` (default: the context's)."""
-    from .errors import NotFound
+    from ..errors import NotFound
 
     try:
         selection = load_selection(flags)
         if not may_answer(selection):
             return []
-        from .kube import KubeClient
+        from .client import KubeClient
 
         client = KubeClient(
             selection, request_timeout=COMPLETION_TIMEOUT, sleep=lambda _seconds: None

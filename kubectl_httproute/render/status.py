@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from .diagnose import Finding, RouteDiagnosis
-from .inventory import Inventory, PoolState, RouteInfo, Unreadable
-from .model import Condition, ObjectRef
-from .printers import NONE, render_gateway, render_table
-from .verify import condition_age, human_duration, parse_time
+from ..core.diagnose import Finding, RouteDiagnosis
+from ..core.inventory import Inventory, PoolState, RouteInfo, Unreadable
+from ..core.model import Condition, ObjectRef
+from ..core.verify import condition_age, human_duration, parse_time
+from .tables import NONE, render_gateway, render_table
 
 
 def _age(created: str, now: datetime) -> str:
@@ -118,7 +118,7 @@ def render_findings(diagnoses: Sequence[RouteDiagnosis]) -> str:
 
 def _finding_block(finding: Finding) -> str:
     # Marked like expose's preflight findings, so a finding never reads as kubectl's fatal "error:".
-    from .preflight import MARKS
+    from ..core.preflight import MARKS
 
     mark = MARKS.get(finding.severity, "-")
     lines = [

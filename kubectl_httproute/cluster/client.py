@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from .errors import ApiError, ClusterUnreachable, InferrouteError, KubeconfigError, NotFound
-from .kubeconfig import KubeconfigSelection
-from .model import (
+from ..core.model import (
     GATEWAY_CLASSES,
     GATEWAY_GROUP,
     GATEWAYS,
@@ -31,6 +29,8 @@ from .model import (
     ResourceApi,
     ServedApis,
 )
+from ..errors import ApiError, ClusterUnreachable, InferrouteError, KubeconfigError, NotFound
+from .kubeconfig import KubeconfigSelection
 
 DEFAULT_REQUEST_TIMEOUT = 30.0
 PAGE_SIZE = 500
@@ -85,7 +85,7 @@ def parse_request_timeout(text: str) -> float:
     except ValueError:
         seconds = -1
     if seconds < 0:
-        from .errors import InvalidInput
+        from ..errors import InvalidInput
 
         raise InvalidInput(
             f'--request-timeout "{text}": not a duration',

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import KubeconfigError
+from ..errors import KubeconfigError
 
 NAMED_SECTIONS = ("clusters", "users", "contexts")
 # Keys whose relative paths are relative to the file that sets them.

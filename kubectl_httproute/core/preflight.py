@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .errors import InferrouteError
+from ..errors import InferrouteError
 from .model import (
     FIELD_MANAGER,
     GATEWAY_GROUP,

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnose import RouteDiagnosis
-from .inventory import Inventory
-from .model import Condition, ObjectRef
-from .verify import READY
+from ..core.diagnose import RouteDiagnosis
+from ..core.inventory import Inventory
+from ..core.model import Condition, ObjectRef
+from ..core.verify import READY
 
 API_VERSION = "inferroute/v1"
 KIND = "StatusReport"

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 
-from .errors import InvalidInput
+from ..errors import InvalidInput
 from .model import POOL_GROUPS, HeaderMatch, ObjectRef, RouteSpec
 
 # The flag names used in messages from check_route_spec; the CLI defines the same flags.

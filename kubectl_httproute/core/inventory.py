@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import ApiError, NotFound
+from ..errors import ApiError, NotFound
 from .fields import as_int as _int
 from .fields import as_list as _list
 from .fields import as_map as _map
@@ -38,7 +38,7 @@ from .verify import (
 )
 
 if TYPE_CHECKING:
-    from .kube import KubeClient
+    from ..cluster.client import KubeClient
 
 
 class Unreadable(NamedTuple):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import Condition, ObjectRef
-from .verify import GatewayView, ParentConditions, Verdict
+from ..core.model import Condition, ObjectRef
+from ..core.verify import GatewayView, ParentConditions, Verdict
 
 NONE = "<none>"  # what kubectl prints for an empty cell, so columns stay countable
 

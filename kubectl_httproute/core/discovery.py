@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from .errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from .model import DEFAULT_POOL_PORT, ObjectRef, ResourceApi
 
 GATEWAY_HOWTO = (

@@ -1,0 +1,1 @@
+"""Every request, socket and kubeconfig read; the only importer of `kubernetes`."""

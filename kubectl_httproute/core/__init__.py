@@ -1,0 +1,1 @@
+"""Pure decisions: summaries, conditions, verdicts, findings, plans, manifests. No I/O."""

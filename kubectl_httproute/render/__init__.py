@@ -1,0 +1,1 @@
+"""Strings from data, given the clock; the record file written in one atomic step."""
