@@ -187,8 +187,8 @@ def _build_view(
     flags: GlobalFlags,
     now: datetime | None,
 ) -> StatusView:
+    from ..cluster.inventory import read_detail, read_overview
     from ..core.diagnose import diagnose_all, diagnose_route
-    from ..core.inventory import read_detail, read_overview
     from ..core.precedence import shadowed_routes
     from ..render.report import build_report
     from ..render.status import render_detail, render_findings, render_overview, render_unreadable
@@ -219,7 +219,7 @@ def _build_view(
         text = render_report_json(report) if options.output == "json" else render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
-        from ..core.probe import render_probe
+        from ..render.probe import render_probe
 
         text = render_detail(diagnoses[0], inv, now).rstrip("\n")
         if probe is not None:
@@ -323,7 +323,8 @@ def probe_route(
     client: KubeClient, diag: RouteDiagnosis, inv: Inventory, options: StatusOptions
 ) -> ProbeResult:
     """Probe the route through its first Gateway that could be read."""
-    from ..core.probe import ProbeResult, plan_probe, run_probe
+    from ..cluster.probe import run_probe
+    from ..core.probe import ProbeResult, plan_probe
 
     route = diag.route
     for ns, name, section in route.summary.parents:
@@ -347,8 +348,8 @@ def offer_probe(client: KubeClient, route: ObjectRef) -> None:
         return
     if not wanted:
         return
-    from ..core.inventory import read_detail
-    from ..core.probe import render_probe
+    from ..cluster.inventory import read_detail
+    from ..render.probe import render_probe
 
     options = StatusOptions(route.name, False, None, False, True, None, 5.0)
     try:

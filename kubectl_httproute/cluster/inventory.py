@@ -1,0 +1,318 @@
+"""Reading the cluster for `status`: list each kind page by page, keep only compact summaries.
+
+The overview sends one list request per kind per page (500 objects a page, like kubectl), never
+one per route, and reduces every page to small summaries as it arrives: no whole object outlives
+its page. A kind that cannot be read (403, 404, an error) is recorded in `unreadable` and the
+rest goes on. The detail view of one route may GET the objects it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..core.inventory import (
+    GrantState,
+    Inventory,
+    PodCount,
+    RouteInfo,
+    Unreadable,
+    pod_ready,
+    reduce_class,
+    reduce_grant,
+    reduce_pool,
+    reduce_route,
+)
+from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.precedence import RouteSummary
+from ..core.verify import gateway_view
+from ..errors import ApiError, NotFound
+
+if TYPE_CHECKING:
+    from .client import KubeClient
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ApiError) and error.status == 403:
+        return "forbidden"
+    if isinstance(error, NotFound):
+        return "not served by this cluster"
+    message = getattr(error, "message", str(error))
+    return " ".join(str(message).split())[:200]
+
+
+class _Reader:
+    """Runs each read, recording what could not be read instead of failing."""
+
+    def __init__(self, client: KubeClient, inv: Inventory) -> None:
+        self.client = client
+        self.inv = inv
+
+    def attempt(self, kind: str, namespace: str | None, read: Callable[[], None]) -> bool:
+        try:
+            read()
+            return True
+        except (ApiError, NotFound) as error:
+            self.inv.unreadable.append(Unreadable(kind, namespace, _reason(error)))
+            return False
+
+    def pages(
+        self,
+        api: ResourceApi,
+        namespace: str | None,
+        each: Callable[[dict[str, Any]], None],
+        label_selector: str | None = None,
+    ) -> None:
+        for page in self.client.list_pages(api, namespace, label_selector=label_selector):
+            for obj in page:
+                each(obj)
+            # Let the page go before the next one arrives.
+            del page
+
+    def get(self, api: ResourceApi, namespace: str | None, name: str) -> dict[str, Any] | None:
+        return self.client.get(api, namespace, name)
+
+
+def _kind_name(api: ResourceApi) -> str:
+    return f"{api.plural}.{api.group}" if api.group else api.plural
+
+
+def _add_route(inv: Inventory, obj: dict[str, Any]) -> None:
+    summary, info, accepted = reduce_route(obj)
+    if accepted:
+        inv.competitors.append(summary)
+    if info is not None:
+        inv.routes.append(info)
+
+
+def read_overview(client: KubeClient, namespace: str | None) -> Inventory:
+    """The overview's reads: each kind listed page by page; a few GETs for objects elsewhere."""
+    start = client.request_count
+    inv = Inventory(namespace=namespace)
+    reader = _Reader(client, inv)
+    served = client.served_apis()
+    inv.pool_groups = tuple(api.group for api in served.pools)
+    routes_api = served.httproutes or HTTPROUTES
+    reader.attempt(
+        _kind_name(routes_api),
+        namespace,
+        lambda: reader.pages(routes_api, namespace, lambda o: _add_route(inv, o)),
+    )
+    _read_gateways(reader, served.gateways, namespace, _parent_gateways(inv.routes))
+    if served.gateway_classes is not None:
+        classes_api = served.gateway_classes
+        inv.classes_read = reader.attempt(
+            _kind_name(classes_api),
+            None,
+            lambda: reader.pages(classes_api, None, lambda o: _add_class(inv, o)),
+        )
+    _read_pools(reader, served.pools, namespace, _pool_refs(inv.routes))
+    inv.requests = client.request_count - start
+    return inv
+
+
+def _add_class(inv: Inventory, obj: dict[str, Any]) -> None:
+    state = reduce_class(obj)
+    inv.classes[state.name] = state
+
+
+def _parent_gateways(routes: Iterable[RouteInfo]) -> set[ObjectRef]:
+    return {ObjectRef(ns, name) for r in routes for ns, name, _ in r.summary.parents}
+
+
+def _pool_refs(routes: Iterable[RouteInfo]) -> set[ObjectRef]:
+    return {ObjectRef(ns, name) for r in routes for _, ns, name, _ in r.summary.pools}
+
+
+def _read_gateways(
+    reader: _Reader, api: ResourceApi | None, namespace: str | None, wanted: set[ObjectRef]
+) -> None:
+    inv = reader.inv
+    if api is None:
+        inv.unreadable.append(Unreadable("gateways.gateway.networking.k8s.io", None, "not served"))
+        return
+
+    def add(obj: dict[str, Any]) -> None:
+        view = gateway_view(obj)
+        if namespace is None or view.ref in wanted or view.ref.namespace == namespace:
+            inv.gateways[view.ref] = view
+
+    if reader.attempt(_kind_name(api), namespace, lambda: reader.pages(api, namespace, add)):
+        inv.gateway_scopes.add(namespace)
+    # Gateways in other namespaces that routes here attach to: one GET per Gateway (not route).
+    for ref in sorted(wanted, key=str):
+        if ref in inv.gateways or inv.gateway_known_missing(ref):
+            continue
+
+        def get_one(ref: ObjectRef = ref) -> None:
+            obj = reader.get(api, ref.namespace, ref.name)
+            if obj is not None:
+                add(obj)
+
+        reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_one)
+
+
+def _read_pools(
+    reader: _Reader,
+    apis: tuple[ResourceApi, ...],
+    namespace: str | None,
+    wanted: set[ObjectRef],
+) -> None:
+    inv = reader.inv
+    if not apis:
+        inv.unreadable.append(
+            Unreadable("inferencepools", None, "no InferencePool API is served by this cluster")
+        )
+        return
+    listed_everywhere = True
+    for api in apis:
+
+        def add(obj: dict[str, Any], api: ResourceApi = api) -> None:
+            state = reduce_pool(obj, api)
+            inv.pools[(api.group, state.ref)] = state
+
+        def list_all(api: ResourceApi = api, add: Callable[..., None] = add) -> None:
+            reader.pages(api, namespace, add)
+
+        listed_everywhere &= reader.attempt(_kind_name(api), namespace, list_all)
+        for ref in sorted(wanted, key=str):
+            if namespace is None or ref.namespace == namespace:
+                continue
+
+            def get_one(
+                ref: ObjectRef = ref, api: ResourceApi = api, add: Callable[..., None] = add
+            ) -> None:
+                obj = reader.get(api, ref.namespace, ref.name)
+                if obj is not None:
+                    add(obj)
+
+            if not reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_one):
+                listed_everywhere = False
+    if listed_everywhere:
+        inv.pool_scopes.add(namespace)
+        inv.pool_scopes.update(ref.namespace for ref in wanted)
+
+
+def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
+    """One route and everything it names: Gateways, classes, pools, grants, Services, pods."""
+    start = client.request_count
+    inv = Inventory(namespace=namespace)
+    reader = _Reader(client, inv)
+    served = client.served_apis()
+    inv.pool_groups = tuple(api.group for api in served.pools)
+    routes_api = served.httproutes or HTTPROUTES
+    obj = client.get(routes_api, namespace, name)
+    if obj is None:
+        raise NotFound(
+            f'HTTPRoute "{name}" not found in namespace "{namespace}"',
+            f"list the routes with `kubectl inferroute status -n {namespace}`",
+        )
+    summary, info, _ = reduce_route(obj)
+    del obj
+    if info is None:
+        raise NotFound(
+            f"HTTPRoute {namespace}/{name} sends no traffic to an InferencePool",
+            "status shows routes with InferencePool backendRefs",
+        )
+    inv.routes.append(info)
+    # Other routes in the namespace, for shadowing: one list, paged.
+    reader.attempt(
+        _kind_name(routes_api),
+        namespace,
+        lambda: reader.pages(routes_api, namespace, lambda o: _add_competitor(inv, o)),
+    )
+    for ns, gw_name, _ in summary.parents:
+        ref = ObjectRef(ns, gw_name)
+        api = served.gateways
+        if api is None:
+            break
+
+        def get_gateway(ref: ObjectRef = ref, api: ResourceApi = api) -> None:
+            gw = reader.get(api, ref.namespace, ref.name)
+            if gw is not None:
+                inv.gateways[ref] = gateway_view(gw)
+
+        reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_gateway)
+    inv.gateway_scopes.update(ns for ns, _, _ in summary.parents)
+    if served.gateway_classes is not None:
+        # One list (classes are few): it also names the installed classes when one is missing.
+        classes_api = served.gateway_classes
+        inv.classes_read = reader.attempt(
+            _kind_name(classes_api),
+            None,
+            lambda: reader.pages(classes_api, None, lambda o: _add_class(inv, o)),
+        )
+    _read_pool_details(reader, served.pools, summary)
+    _read_grants(reader, served.reference_grants, summary)
+    inv.requests = client.request_count - start
+    return inv
+
+
+def _add_competitor(inv: Inventory, obj: dict[str, Any]) -> None:
+    summary, _, accepted = reduce_route(obj)
+    if accepted:
+        inv.competitors.append(summary)
+
+
+def _read_pool_details(
+    reader: _Reader, apis: tuple[ResourceApi, ...], summary: RouteSummary
+) -> None:
+    inv = reader.inv
+    refs = sorted({ObjectRef(ns, name) for _, ns, name, _ in summary.pools}, key=str)
+    complete = True
+    for ref in refs:
+        # Every served group: a pool of that name in another group explains BackendNotFound.
+        for api in apis:
+
+            def get_pool(ref: ObjectRef = ref, api: ResourceApi = api) -> None:
+                obj = reader.get(api, ref.namespace, ref.name)
+                if obj is not None:
+                    inv.pools[(api.group, ref)] = reduce_pool(obj, api)
+
+            complete &= reader.attempt(_kind_name(api), ref.namespace, get_pool)
+    if complete and apis:
+        inv.pool_scopes.update(ref.namespace for ref in refs)
+    for state in list(inv.pools.values()):
+        if state.picker:
+            svc = ObjectRef(state.ref.namespace, state.picker)
+
+            def get_service(svc: ObjectRef = svc) -> None:
+                inv.services[svc] = reader.get(SERVICES, svc.namespace, svc.name) is not None
+
+            reader.attempt("services", svc.namespace, get_service)
+        if state.selector:
+            selector = state.selector_text
+            key = (state.group, state.ref)
+
+            def count_pods(
+                key: tuple[str, ObjectRef] = key, ns: str = state.ref.namespace, sel: str = selector
+            ) -> None:
+                total = ready = 0
+
+                def tally(pod: dict[str, Any]) -> None:
+                    nonlocal total, ready
+                    total += 1
+                    ready += pod_ready(pod)
+
+                reader.pages(PODS, ns, tally, label_selector=sel)
+                inv.pods[key] = PodCount(total, ready)
+
+            reader.attempt("pods", state.ref.namespace, count_pods)
+
+
+def _read_grants(reader: _Reader, api: ResourceApi | None, summary: RouteSummary) -> None:
+    inv = reader.inv
+    foreign = sorted({ns for _, ns, _, _ in summary.pools if ns != summary.ref.namespace})
+    if not foreign:
+        return
+    if api is None:
+        inv.unreadable.append(Unreadable("referencegrants", None, "not served"))
+        return
+    for ns in foreign:
+
+        def list_grants(ns: str = ns, api: ResourceApi = api) -> None:
+            found: list[GrantState] = []
+            reader.pages(api, ns, lambda o: found.append(reduce_grant(o)))
+            inv.grants[ns] = found
+
+        reader.attempt(_kind_name(api), ns, list_grants)
