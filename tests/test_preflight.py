@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fakekube.objects import gateway, httproute, listener, reference_grant
 
+from kubectl_httproute.core.inventory import PodCount
 from kubectl_httproute.core.model import FIELD_MANAGER, ObjectRef
 from kubectl_httproute.core.preflight import (
     AccessCheck,
@@ -316,22 +317,20 @@ def test_gke_classes_leave_timeouts_out_and_say_why() -> None:
     assert check_timeouts("istio", timeouts_given=False) == []
 
 
-def _pod(ready: bool) -> dict[str, Any]:
-    return {"status": {"conditions": [{"type": "Ready", "status": str(ready)}]}}
-
-
 def test_pool_health_warns_about_no_pods_no_ready_pods_and_a_missing_picker() -> None:
     pool = ObjectRef("llm", "qwen-pool")
-    [none] = check_pool_health(pool, "app=qwen", [], "qwen-epp", {"kind": "Service"})
+    [none] = check_pool_health(pool, "app=qwen", PodCount(0, 0), "qwen-epp", True)
     assert none.severity == "warning" and "selects no pods" in none.message
-    [unready] = check_pool_health(pool, "app=qwen", [_pod(False)], "", None)
-    assert "is Ready" in unready.message
-    [picker] = check_pool_health(pool, "app=qwen", [_pod(True)], "qwen-epp", None)
+    [unready] = check_pool_health(pool, "app=qwen", PodCount(1, 0), "", None)
+    assert "none of the 1 pod(s)" in unready.message and "is Ready" in unready.message
+    [picker] = check_pool_health(pool, "app=qwen", PodCount(1, 1), "qwen-epp", False)
     assert 'endpoint picker Service "qwen-epp"' in picker.message
-    assert check_pool_health(pool, "app=qwen", [_pod(True)], "qwen-epp", {"kind": "Service"}) == []
-    [unknown] = check_pool_health(pool, "app=qwen", None, "qwen-epp", {}, picker_checked=True)
+    assert check_pool_health(pool, "app=qwen", PodCount(2, 1), "qwen-epp", True) == []
+    [unknown] = check_pool_health(pool, "app=qwen", None, "qwen-epp", True)
     assert unknown.severity == "info"
-    assert not any(f.blocking for f in check_pool_health(pool, "x", [], "e", None))
+    # The picker Service could not be read (forbidden): nothing is claimed about it.
+    assert check_pool_health(pool, "app=qwen", PodCount(1, 1), "qwen-epp", None) == []
+    assert not any(f.blocking for f in check_pool_health(pool, "x", PodCount(0, 0), "e", False))
 
 
 # --- rendering and the blocking error --------------------------------------------------------

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..cluster.kubeconfig import GlobalFlags as GlobalFlags
 from ..cluster.kubeconfig import load_selection as load_selection
 from ..errors import InferrouteError
+
+if TYPE_CHECKING:
+    from ..cluster.contract import Cluster
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,7 +109,7 @@ def fail_line(error: InferrouteError) -> str:
     return f"error: {error.message}" + (f"; {error.hint}" if error.hint else "")
 
 
-def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Any:
+def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Cluster:
     """Load the kubeconfig as kubectl would and connect; imports the client only now."""
     from ..cluster.client import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
 

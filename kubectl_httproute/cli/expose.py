@@ -1,8 +1,10 @@
-"""`kubectl inferroute expose`: discover, build, dry-run, approve, apply, verify, record."""
+"""`kubectl inferroute expose`: discover, build, dry-run, approve, apply, verify, record.
+
+Orchestration and the terminal only: each step is a call into `cluster/`, `core/` or `render/`.
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -10,37 +12,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import __version__
-from ..core.discovery import (
-    Choice,
-    GatewayInfo,
-    PoolInfo,
-    T,
-    choose,
-    is_gke_class,
-    missing_named,
-    several_error,
-    summarize_gateway,
-    summarize_pool,
-)
-from ..core.model import (
-    FIELD_MANAGER,
-    HTTPROUTES,
-    POOL_GROUP_V1,
-    POOLS_V1ALPHA2,
-    ObjectRef,
-    PoolBackend,
-    ResourceApi,
-    RouteSpec,
-    ServedApis,
-)
+from ..core.discovery import Choice, several_error
+from ..core.model import FIELD_MANAGER, HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
 from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
-from ..errors import (
-    EXIT_OK,
-    EXIT_UNHEALTHY,
-    InferrouteError,
-    NotApproved,
-    NotFound,
-)
+from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotApproved
 from .common import (
     GlobalFlags,
     global_flags,
@@ -56,9 +31,12 @@ from .common import (
 from .completion import complete_gateways, complete_pools
 
 if TYPE_CHECKING:
-    from ..cluster.client import KubeClient
-    from ..core.verify import Verdict
-    from .preflight_steps import PreflightResult
+    from ..cluster.contract import Cluster
+    from ..cluster.kubeconfig import KubeconfigSelection
+    from ..cluster.preflight import PreflightResult
+    from ..core.inventory import PoolState
+    from ..core.model import ResourceApi, RouteSpec
+    from ..core.verify import GatewayView, Verdict
 
 APPROVAL_QUESTION = "Does this HTTPRoute configuration look correct? May I proceed with deployment?"
 
@@ -244,28 +222,11 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
 
 def run_client_dry_run(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Print the manifest from the flags alone: no kubeconfig needed, no request sent."""
-    from ..core.manifest import render_json, render_yaml
+    from ..core.manifest import build_httproute
+    from ..core.plan import plan_offline_route
 
     namespace = options.namespace or _namespace_from_kubeconfig(flags) or "default"
-    options = options.complete(namespace)
-    assert options.gateway is not None
-    group = options.pool_group or POOL_GROUP_V1
-    backends = tuple(
-        PoolBackend(
-            name=p.ref.name,
-            namespace=p.ref.namespace,
-            group=group,
-            port=options.port or 8000,
-            weight=p.weight if p.weight is not None else 1,
-        )
-        for p in options.pools
-    )
-    spec = _route_spec(options, options.gateway, backends, gke=False)
-    manifest = _build_manifest(spec)
-    if options.output == "json":
-        say(render_json(manifest).rstrip("\n"))
-    else:
-        say(render_yaml(manifest).rstrip("\n"))
+    _print_object(build_httproute(plan_offline_route(options.complete(namespace))), options.output)
     return EXIT_OK
 
 
@@ -283,24 +244,27 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
 
 def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Discover → build → preflight → dry-run → approve → apply → verify → record."""
+    from ..cluster.discovery import find_gateway, find_pools
+    from ..cluster.preflight import run_preflight
+    from ..core.manifest import build_httproute
+    from ..core.plan import plan_route, require_apis
+
     human = options.output is None
     journal = Journal()
     client = open_cluster(flags, on_warning=warn)
     options = options.complete(options.namespace or client.selection.namespace)
-    served = _require_apis(client.served_apis())
+    served = require_apis(client.served_apis())
     assert served.gateways is not None
-    gateway, gateway_obj = _find_gateway(client, options, served.gateways)
-    pools = _find_pools(client, options, served.pools)
+    gateway, gateway_obj = find_gateway(client, options, served.gateways, _settle_choice)
+    pools = find_pools(client, options, served.pools, _settle_choice)
     _show_found(gateway, pools, journal, human)
 
-    spec, notes = _plan_route(options, gateway, pools)
-    manifest = _build_manifest(spec)
+    spec, notes = plan_route(options, gateway, pools)
+    manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
     if human:
         _show_plan(spec, manifest, gateway, notes, existing)
-
-    from .preflight_steps import run_preflight
 
     preflight = run_preflight(
         client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
@@ -323,7 +287,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     if options.wait:
         try:
             final, verdict, tables = _verify(
-                client, route_ref, gateway, pools, options, journal, preflight.findings
+                client, route_ref, gateway, pools, options, journal, preflight
             )
         except InferrouteError as error:
             # The route is applied: keep that on record, then report why verifying failed.
@@ -362,29 +326,12 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     return EXIT_OK
 
 
-# --- the steps of run_expose ---------------------------------------------------------------------
+# --- the terminal side of each step --------------------------------------------------------------
 
 
-def _require_apis(served: ServedApis) -> ServedApis:
-    """Gateway API and an InferencePool API must be served; say which CRDs to install if not."""
-    from ..cluster.client import CRD_HINTS
-
-    if served.httproutes is None or served.gateways is None:
-        raise NotFound(
-            "the cluster does not serve Gateway API (gateway.networking.k8s.io/v1 gateways and "
-            "httproutes)",
-            CRD_HINTS["gateway.networking.k8s.io"],
-        )
-    if not served.pools:
-        raise NotFound(
-            "the cluster serves no InferencePool API (inference.networking.k8s.io/v1 or "
-            "inference.networking.x-k8s.io/v1alpha2)",
-            CRD_HINTS[POOL_GROUP_V1],
-        )
-    return served
-
-
-def _show_found(gateway: GatewayInfo, pools: list[PoolInfo], journal: Journal, human: bool) -> None:
+def _show_found(
+    gateway: GatewayView, pools: list[PoolState], journal: Journal, human: bool
+) -> None:
     if human:
         heading("Found")
         say(f"  {gateway.describe()}")
@@ -395,39 +342,10 @@ def _show_found(gateway: GatewayInfo, pools: list[PoolInfo], journal: Journal, h
     )
 
 
-def _plan_route(
-    options: ExposeOptions, gateway: GatewayInfo, pools: list[PoolInfo]
-) -> tuple[RouteSpec, list[str]]:
-    """The route spec from the flags and what discovery found, and notes for the explanation."""
-    gke = is_gke_class(gateway.class_name)
-    notes = []
-    if gke and not options.timeouts_given:
-        notes.append(
-            f"Leaves out rules[].timeouts: GKE's controller (class {gateway.class_name}) rejects "
-            "them; set the timeout with a GCPBackendPolicy instead."
-        )
-    weights = {p.ref: p.weight for p in options.pools}
-    backends = tuple(
-        PoolBackend(
-            name=pool.ref.name,
-            namespace=pool.ref.namespace,
-            group=pool.api.group,
-            port=options.port or pool.port,
-            weight=_weight_or_one(weights.get(pool.ref)),
-        )
-        for pool in pools
-    )
-    return _route_spec(options, gateway.ref, backends, gke=gke), notes
-
-
-def _weight_or_one(weight: int | None) -> int:
-    return 1 if weight is None else weight
-
-
 def _show_plan(
     spec: RouteSpec,
     manifest: dict[str, Any],
-    gateway: GatewayInfo,
+    gateway: GatewayView,
     notes: list[str],
     existing: dict[str, Any] | None,
 ) -> None:
@@ -444,14 +362,15 @@ def _show_plan(
 
 
 def _settle_preflight(
-    client: KubeClient,
+    client: Cluster,
     options: ExposeOptions,
     preflight: PreflightResult,
     journal: Journal,
     human: bool,
 ) -> list[dict[str, Any]]:
     """Print the findings, stop on a blocking one, and decide which ReferenceGrants to create."""
-    from .preflight_steps import apply_grants, decide_grants, print_findings, stop_if_blocked
+    from ..cluster.preflight import apply_grants
+    from .preflight_steps import decide_grants, print_findings, stop_if_blocked
 
     print_findings(preflight.findings, human)
     journal.add("preflight", f"{len(preflight.findings)} finding(s)")
@@ -463,7 +382,7 @@ def _settle_preflight(
 
 
 def _server_dry_run(
-    client: KubeClient,
+    client: Cluster,
     manifest: dict[str, Any],
     options: ExposeOptions,
     journal: Journal,
@@ -516,7 +435,7 @@ def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None
 
 
 def _apply(
-    client: KubeClient,
+    client: Cluster,
     manifest: dict[str, Any],
     options: ExposeOptions,
     grants: list[dict[str, Any]],
@@ -524,8 +443,8 @@ def _apply(
     journal: Journal,
 ) -> dict[str, Any]:
     """Apply the grants and the route together; Ctrl-C waits for the end of this."""
+    from ..cluster.preflight import apply_grants, undo_grants
     from .interrupts import deferred_interrupts
-    from .preflight_steps import apply_grants, undo_grants
 
     with deferred_interrupts():
         created = []
@@ -558,10 +477,10 @@ def _show_applied(
     journal: Journal,
     human: bool,
 ) -> None:
+    from ..core.plan import apply_outcome
+
     generation = (applied.get("metadata") or {}).get("generation")
-    what = "configured" if existing else "created"
-    if existing and existing.get("spec") == applied.get("spec"):
-        what = "unchanged"
+    what = apply_outcome(existing, applied)
     journal.add("apply", f"HTTPRoute {route} {what} (generation {generation})")
     if human:
         say()
@@ -569,27 +488,67 @@ def _show_applied(
 
 
 def _verify(
-    client: KubeClient,
+    client: Cluster,
     route: ObjectRef,
-    gateway: GatewayInfo,
-    pools: list[PoolInfo],
+    gateway: GatewayView,
+    pools: list[PoolState],
     options: ExposeOptions,
     journal: Journal,
-    findings: list[Any],
+    preflight: PreflightResult,
 ) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
+    from ..cluster.wait import read_verified_objects, wait_for_verdict
     from ..core.verify import route_verdict
+    from ..render.tables import render_verification
 
-    final, settled = _wait_for_verdict(client, route, gateway.ref, options.wait_timeout_ms)
-    verdict = _account_for_shadowing(
-        route_verdict(final, gateway.ref, gateway.class_name), findings
+    progress = _Progress(route)
+    final, settled = wait_for_verdict(
+        client, route, gateway.ref, options.wait_timeout_ms, progress.show
     )
-    tables = _verification_tables(client, final, gateway, pools, verdict)
+    progress.done(settled=settled)
+    verdict = _account_for_shadowing(
+        route_verdict(final, gateway.ref, gateway.class_name), preflight.findings
+    )
+    now = read_verified_objects(client, gateway.ref, pools)
+    tables = render_verification(final, now.gateway, now.pools, verdict)
     if settled:
         journal.add("verify", f"{verdict.state}: {verdict.summary}")
     else:
         journal.add("verify", "no controller verdict before the deadline")
     return final, verdict, tables
+
+
+class _Progress:
+    """Waiting, on stderr: a spinner on a terminal, else a line every five seconds."""
+
+    SPINNER = "|/-\\"
+
+    def __init__(self, route: ObjectRef) -> None:
+        self.route = route
+        self.tty = stderr_is_tty()
+        self.tick = 0
+        self.last_note = -10.0
+
+    def show(self, elapsed: float) -> None:
+        if self.tty:
+            click.echo(
+                f"\r{self.SPINNER[self.tick % 4]} waiting for the gateway controller's verdict "
+                f"on {self.route} ({elapsed:.0f}s)",
+                err=True,
+                nl=False,
+            )
+            self.tick += 1
+        elif elapsed - self.last_note >= 5 or self.last_note < 0:
+            click.echo(
+                f"waiting for the gateway controller's verdict on {self.route} ({elapsed:.0f}s)...",
+                err=True,
+            )
+            self.last_note = elapsed
+
+    def done(self, *, settled: bool) -> None:
+        """Settled: the spinner's line is wiped; out of time: it stays, and the line ends."""
+        if self.tty:
+            click.echo("\r" + " " * 70 + "\r" if settled else "", err=True, nl=not settled)
 
 
 def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
@@ -609,44 +568,11 @@ def _for_display(obj: dict[str, Any]) -> dict[str, Any]:
     return for_display(obj)
 
 
-def _offer_probe(client: KubeClient, route: ObjectRef) -> None:
+def _offer_probe(client: Cluster, route: ObjectRef) -> None:
     """On a terminal, offer to send a test request through the Gateway (see `status --probe`)."""
     from .status import offer_probe
 
     offer_probe(client, route)
-
-
-def _route_spec(
-    options: ExposeOptions, gateway: ObjectRef, backends: tuple[PoolBackend, ...], *, gke: bool
-) -> RouteSpec:
-    from ..core.validation import check_route_spec, derive_route_name
-
-    name = options.name or derive_route_name(backends[0].name)
-    request_timeout: str | None = options.request_timeout or "0s"
-    backend_timeout: str | None = options.backend_timeout or "0s"
-    if gke and not options.timeouts_given:
-        request_timeout = backend_timeout = None
-    return check_route_spec(
-        RouteSpec(
-            name=name,
-            namespace=options.namespace,
-            gateway=gateway,
-            backends=backends,
-            section_name=options.section_name,
-            hostnames=options.hostnames,
-            path=options.path,
-            path_type=options.path_type,
-            headers=options.headers,
-            request_timeout=request_timeout,
-            backend_timeout=backend_timeout,
-        )
-    )
-
-
-def _build_manifest(spec: RouteSpec) -> dict[str, Any]:
-    from ..core.manifest import build_httproute
-
-    return build_httproute(spec)
 
 
 def _print_object(obj: dict[str, Any], output: str | None) -> None:
@@ -656,71 +582,8 @@ def _print_object(obj: dict[str, Any], output: str | None) -> None:
     say(text.rstrip("\n"))
 
 
-# --- discovery and choice -----------------------------------------------------------------------
-
-
-def _find_gateway(
-    client: KubeClient, options: ExposeOptions, api: ResourceApi
-) -> tuple[GatewayInfo, dict[str, Any]]:
-    """The Gateway's summary, and the object itself (preflight reads its listeners)."""
-    if options.gateway is not None:
-        obj = client.get(api, options.gateway.namespace, options.gateway.name)
-        if obj is None:
-            existing = [summarize_gateway(o).ref for o in client.list(api, None)]
-            raise missing_named("Gateway", options.gateway, existing)
-        return summarize_gateway(obj), obj
-    objs = client.list(api, options.namespace)
-    scope = f'namespace "{options.namespace}"'
-    if not objs:
-        objs = client.list(api, None)
-        scope = "the cluster"
-    raw = {summarize_gateway(o).ref: o for o in objs}
-    found = [summarize_gateway(o) for o in objs]
-    choice = choose(found, kind="Gateway", namespace=options.namespace)
-    picked = _settle_choice(choice, "Gateway", "--gateway", scope)
-    return picked, raw[picked.ref]
-
-
-def _find_pools(
-    client: KubeClient, options: ExposeOptions, apis: tuple[ResourceApi, ...]
-) -> list[PoolInfo]:
-    if options.pool_group:
-        apis = tuple(a for a in apis if a.group == options.pool_group)
-        if not apis:
-            raise NotFound(
-                f"the cluster does not serve InferencePools in {options.pool_group}",
-                "drop --pool-group to use the group the cluster serves",
-            )
-    if options.pools:
-        result = []
-        for request in options.pools:
-            found = None
-            for api in apis:  # v1 first: the group is the one that holds the pool
-                obj = client.get(api, request.ref.namespace, request.ref.name)
-                if obj is not None:
-                    found = summarize_pool(obj, api)
-                    break
-            if found is None:
-                existing = [
-                    summarize_pool(o, api).ref
-                    for api in apis
-                    for o in client.list(api, request.ref.namespace)
-                ]
-                raise missing_named("InferencePool", request.ref, existing)
-            result.append(found)
-        return result
-    found_pools = [
-        summarize_pool(o, api) for api in apis for o in client.list(api, options.namespace)
-    ]
-    scope = f'namespace "{options.namespace}"'
-    if not found_pools:
-        found_pools = [summarize_pool(o, api) for api in apis for o in client.list(api, None)]
-        scope = "the cluster"
-    choice = choose(found_pools, kind="InferencePool", namespace=options.namespace)
-    return [_settle_choice(choice, "InferencePool", "a POOL argument", scope)]
-
-
-def _settle_choice(choice: Choice[T], kind: str, flag: str, scope: str) -> T:
+def _settle_choice(choice: Choice[Any], kind: str, flag: str, scope: str) -> Any:
+    """The one found, or the one the user picks at the prompt; no terminal: name them all."""
     if choice.picked is not None:
         say(f"Using {kind} {choice.picked.ref}: the only one in {scope}.", err=True)
         return choice.picked
@@ -735,91 +598,7 @@ def _settle_choice(choice: Choice[T], kind: str, flag: str, scope: str) -> T:
         )
     except (click.exceptions.Abort, EOFError):
         raise NotApproved(f"no {kind} chosen", "nothing was changed") from None
-    picked: T = choice.candidates[number - 1]
-    return picked
-
-
-# --- verification --------------------------------------------------------------------------------
-
-
-def _wait_for_verdict(
-    client: KubeClient, route: ObjectRef, gateway: ObjectRef, timeout_ms: int
-) -> tuple[dict[str, Any], bool]:
-    """Poll the route until its controller reports on the current generation, or time runs out."""
-    from ..core.verify import is_settled
-
-    deadline = time.monotonic() + timeout_ms / 1000.0
-    start = time.monotonic()
-    interval = 0.1
-    tty = stderr_is_tty()
-    last_note = -10.0
-    spinner = "|/-\\"
-    tick = 0
-    while True:
-        obj = client.get(HTTPROUTES, route.namespace, route.name)
-        if obj is None:
-            raise NotFound(
-                f"HTTPRoute {route} disappeared while waiting",
-                "someone deleted it: run expose again",
-            )
-        if is_settled(obj, gateway):
-            if tty:
-                click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
-            return obj, True
-        now = time.monotonic()
-        elapsed = now - start
-        if now >= deadline:
-            if tty:
-                click.echo("", err=True)
-            return obj, False
-        if tty:
-            click.echo(
-                f"\r{spinner[tick % 4]} waiting for the gateway controller's verdict on {route} "
-                f"({elapsed:.0f}s)",
-                err=True,
-                nl=False,
-            )
-            tick += 1
-        elif elapsed - last_note >= 5 or last_note < 0:
-            click.echo(
-                f"waiting for the gateway controller's verdict on {route} ({elapsed:.0f}s)...",
-                err=True,
-            )
-            last_note = elapsed
-        time.sleep(min(interval, max(0.0, deadline - now)))
-        interval = min(interval * 1.5, 1.0)
-
-
-def _verification_tables(
-    client: KubeClient,
-    route: dict[str, Any],
-    gateway: GatewayInfo,
-    pools: list[PoolInfo],
-    verdict: Verdict,
-) -> str:
-    """The route's, the Gateway's and the pools' conditions as they are now, and the verdict."""
-    from ..core.verify import gateway_view, pool_parent_statuses, route_parent_statuses
-    from ..render.tables import (
-        render_gateway,
-        render_pool_conditions,
-        render_route_conditions,
-        render_verdict,
-    )
-
-    parts = [render_route_conditions(route["metadata"]["name"], route_parent_statuses(route))]
-    from ..core.model import GATEWAYS
-
-    gw_obj = client.get(GATEWAYS, gateway.ref.namespace, gateway.ref.name)
-    if gw_obj is not None:
-        parts.append(render_gateway(gateway_view(gw_obj)))
-    for pool in pools:
-        obj = client.get(pool.api, pool.ref.namespace, pool.ref.name)
-        if obj is not None:
-            parts.append(
-                render_pool_conditions(pool.ref, pool.api.api_version, pool_parent_statuses(obj))
-            )
-    parts.append(render_verdict(verdict))
-    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+    return choice.candidates[number - 1]
 
 
 # --- record --------------------------------------------------------------------------------------
@@ -827,9 +606,9 @@ def _verification_tables(
 
 def _write_record(
     options: ExposeOptions,
-    selection: Any,
+    selection: KubeconfigSelection,
     route: ObjectRef,
-    gateway: GatewayInfo,
+    gateway: GatewayView,
     spec: RouteSpec,
     manifest: dict[str, Any],
     warnings: tuple[str, ...],

@@ -17,7 +17,7 @@ from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, st
 from .completion import complete_routes
 
 if TYPE_CHECKING:
-    from ..cluster.client import KubeClient
+    from ..cluster.contract import Cluster
     from ..core.diagnose import RouteDiagnosis
     from ..core.inventory import Inventory
     from ..core.probe import ProbeResult
@@ -148,14 +148,14 @@ class StatusView(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-def _namespace(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> str | None:
+def _namespace(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> str | None:
     if options.all_namespaces:
         return None
     return flags.namespace or client.selection.namespace or "default"
 
 
 def build_view(
-    client: KubeClient,
+    client: Cluster,
     options: StatusOptions,
     flags: GlobalFlags,
     now: datetime | None = None,
@@ -182,7 +182,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _build_view(
-    client: KubeClient,
+    client: Cluster,
     options: StatusOptions,
     flags: GlobalFlags,
     now: datetime | None,
@@ -254,7 +254,7 @@ def _exit_code(diagnoses: list[RouteDiagnosis], inv: Inventory, probe: ProbeResu
     return EXIT_OK
 
 
-def run_status(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> int:
+def run_status(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> int:
     """Print status once; returns the exit code."""
     view = build_view(client, options, flags)
     for note in view.notes:
@@ -296,7 +296,7 @@ def watch_loop(
     return last
 
 
-def run_watch(client: KubeClient, options: StatusOptions, flags: GlobalFlags) -> int:
+def run_watch(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> int:
     """Re-render whenever something changes, until Ctrl-C; exits with the last view's code."""
     last: list[StatusView] = []
 
@@ -320,7 +320,7 @@ def run_watch(client: KubeClient, options: StatusOptions, flags: GlobalFlags) ->
 
 
 def probe_route(
-    client: KubeClient, diag: RouteDiagnosis, inv: Inventory, options: StatusOptions
+    client: Cluster, diag: RouteDiagnosis, inv: Inventory, options: StatusOptions
 ) -> ProbeResult:
     """Probe the route through its first Gateway that could be read."""
     from ..cluster.probe import run_probe
@@ -336,7 +336,7 @@ def probe_route(
     return ProbeResult("none", "", notes=("no Gateway of the route could be read",))
 
 
-def offer_probe(client: KubeClient, route: ObjectRef) -> None:
+def offer_probe(client: Cluster, route: ObjectRef) -> None:
     """After an interactive expose whose route is Ready: ask, then probe. Never fails expose."""
     if not stdin_is_tty():
         return

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..core.model import (
+    CRD_HINTS,
     GATEWAY_CLASSES,
     GATEWAY_GROUP,
     GATEWAYS,
@@ -42,17 +43,6 @@ AGGREGATED_DISCOVERY_ACCEPT = (
     "application/json"
 )
 APPLY_PATCH = "application/apply-patch+yaml"
-CRD_HINTS = {
-    GATEWAY_GROUP: "install the Gateway API CRDs: "
-    "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/"
-    "standard-install.yaml",
-    POOL_GROUP_V1: "install the Gateway API Inference Extension CRDs: kubectl apply -f "
-    "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/latest/"
-    "download/manifests.yaml",
-    POOL_GROUP_V1ALPHA2: "this cluster has no v1alpha2 InferencePool CRD: install the Gateway API "
-    "Inference Extension CRDs (kubectl apply -f https://github.com/kubernetes-sigs/"
-    "gateway-api-inference-extension/releases/latest/download/manifests.yaml)",
-}
 SELF_SUBJECT_RULES_REVIEWS = ResourceApi(
     "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False
 )

@@ -3,33 +3,21 @@
 The overview sends one list request per kind per page (500 objects a page, like kubectl), never
 one per route, and reduces every page to small summaries as it arrives: no whole object outlives
 its page. A kind that cannot be read (403, 404, an error) is recorded in `unreadable` and the
-rest goes on. The detail view of one route may GET the objects it names.
+rest goes on. The detail view of one route may GET the objects it names. Every read goes through
+the readers `expose` uses too (`readers.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
-from ..core.inventory import (
-    GrantState,
-    Inventory,
-    PodCount,
-    RouteInfo,
-    Unreadable,
-    pod_ready,
-    reduce_class,
-    reduce_grant,
-    reduce_pool,
-    reduce_route,
-)
-from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.inventory import Inventory, RouteInfo, Unreadable, reduce_route
+from ..core.model import HTTPROUTES, ObjectRef, ResourceApi
 from ..core.precedence import RouteSummary
-from ..core.verify import gateway_view
+from ..core.verify import GatewayView
 from ..errors import ApiError, NotFound
-
-if TYPE_CHECKING:
-    from .client import KubeClient
+from . import readers
+from .contract import Cluster
 
 
 def _reason(error: Exception) -> str:
@@ -44,8 +32,8 @@ def _reason(error: Exception) -> str:
 class _Reader:
     """Runs each read, recording what could not be read instead of failing."""
 
-    def __init__(self, client: KubeClient, inv: Inventory) -> None:
-        self.client = client
+    def __init__(self, cluster: Cluster, inv: Inventory) -> None:
+        self.cluster = cluster
         self.inv = inv
 
     def attempt(self, kind: str, namespace: str | None, read: Callable[[], None]) -> bool:
@@ -56,36 +44,21 @@ class _Reader:
             self.inv.unreadable.append(Unreadable(kind, namespace, _reason(error)))
             return False
 
-    def pages(
-        self,
-        api: ResourceApi,
-        namespace: str | None,
-        each: Callable[[dict[str, Any]], None],
-        label_selector: str | None = None,
-    ) -> None:
-        for page in self.client.list_pages(api, namespace, label_selector=label_selector):
-            for obj in page:
-                each(obj)
-            # Let the page go before the next one arrives.
-            del page
-
-    def get(self, api: ResourceApi, namespace: str | None, name: str) -> dict[str, Any] | None:
-        return self.client.get(api, namespace, name)
-
 
 def _kind_name(api: ResourceApi) -> str:
     return f"{api.plural}.{api.group}" if api.group else api.plural
 
 
-def _add_route(inv: Inventory, obj: dict[str, Any]) -> None:
-    summary, info, accepted = reduce_route(obj)
-    if accepted:
-        inv.competitors.append(summary)
-    if info is not None:
-        inv.routes.append(info)
+def _add_routes(inv: Inventory, objs: Iterable[dict[str, object]]) -> None:
+    for obj in objs:
+        summary, info, accepted = reduce_route(obj)
+        if accepted:
+            inv.competitors.append(summary)
+        if info is not None:
+            inv.routes.append(info)
 
 
-def read_overview(client: KubeClient, namespace: str | None) -> Inventory:
+def read_overview(client: Cluster, namespace: str | None) -> Inventory:
     """The overview's reads: each kind listed page by page; a few GETs for objects elsewhere."""
     start = client.request_count
     inv = Inventory(namespace=namespace)
@@ -96,7 +69,7 @@ def read_overview(client: KubeClient, namespace: str | None) -> Inventory:
     reader.attempt(
         _kind_name(routes_api),
         namespace,
-        lambda: reader.pages(routes_api, namespace, lambda o: _add_route(inv, o)),
+        lambda: _add_routes(inv, readers.list_routes(client, namespace, routes_api)),
     )
     _read_gateways(reader, served.gateways, namespace, _parent_gateways(inv.routes))
     if served.gateway_classes is not None:
@@ -104,16 +77,16 @@ def read_overview(client: KubeClient, namespace: str | None) -> Inventory:
         inv.classes_read = reader.attempt(
             _kind_name(classes_api),
             None,
-            lambda: reader.pages(classes_api, None, lambda o: _add_class(inv, o)),
+            lambda: _add_classes(inv, classes_api, reader.cluster),
         )
     _read_pools(reader, served.pools, namespace, _pool_refs(inv.routes))
     inv.requests = client.request_count - start
     return inv
 
 
-def _add_class(inv: Inventory, obj: dict[str, Any]) -> None:
-    state = reduce_class(obj)
-    inv.classes[state.name] = state
+def _add_classes(inv: Inventory, api: ResourceApi, cluster: Cluster) -> None:
+    for state in readers.list_classes(cluster, api):
+        inv.classes[state.name] = state
 
 
 def _parent_gateways(routes: Iterable[RouteInfo]) -> set[ObjectRef]:
@@ -132,12 +105,15 @@ def _read_gateways(
         inv.unreadable.append(Unreadable("gateways.gateway.networking.k8s.io", None, "not served"))
         return
 
-    def add(obj: dict[str, Any]) -> None:
-        view = gateway_view(obj)
+    def add(view: GatewayView) -> None:
         if namespace is None or view.ref in wanted or view.ref.namespace == namespace:
             inv.gateways[view.ref] = view
 
-    if reader.attempt(_kind_name(api), namespace, lambda: reader.pages(api, namespace, add)):
+    def list_all() -> None:
+        for view in readers.list_gateways(reader.cluster, api, namespace):
+            add(view)
+
+    if reader.attempt(_kind_name(api), namespace, list_all):
         inv.gateway_scopes.add(namespace)
     # Gateways in other namespaces that routes here attach to: one GET per Gateway (not route).
     for ref in sorted(wanted, key=str):
@@ -145,9 +121,9 @@ def _read_gateways(
             continue
 
         def get_one(ref: ObjectRef = ref) -> None:
-            obj = reader.get(api, ref.namespace, ref.name)
-            if obj is not None:
-                add(obj)
+            view = readers.get_gateway(reader.cluster, api, ref)
+            if view is not None:
+                add(view)
 
         reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_one)
 
@@ -167,24 +143,19 @@ def _read_pools(
     listed_everywhere = True
     for api in apis:
 
-        def add(obj: dict[str, Any], api: ResourceApi = api) -> None:
-            state = reduce_pool(obj, api)
-            inv.pools[(api.group, state.ref)] = state
-
-        def list_all(api: ResourceApi = api, add: Callable[..., None] = add) -> None:
-            reader.pages(api, namespace, add)
+        def list_all(api: ResourceApi = api) -> None:
+            for state in readers.list_pools(reader.cluster, (api,), namespace):
+                inv.pools[(api.group, state.ref)] = state
 
         listed_everywhere &= reader.attempt(_kind_name(api), namespace, list_all)
         for ref in sorted(wanted, key=str):
             if namespace is None or ref.namespace == namespace:
                 continue
 
-            def get_one(
-                ref: ObjectRef = ref, api: ResourceApi = api, add: Callable[..., None] = add
-            ) -> None:
-                obj = reader.get(api, ref.namespace, ref.name)
-                if obj is not None:
-                    add(obj)
+            def get_one(ref: ObjectRef = ref, api: ResourceApi = api) -> None:
+                state = readers.get_pool_in(reader.cluster, api, ref)
+                if state is not None:
+                    inv.pools[(api.group, state.ref)] = state
 
             if not reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_one):
                 listed_everywhere = False
@@ -193,7 +164,7 @@ def _read_pools(
         inv.pool_scopes.update(ref.namespace for ref in wanted)
 
 
-def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
+def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
     """One route and everything it names: Gateways, classes, pools, grants, Services, pods."""
     start = client.request_count
     inv = Inventory(namespace=namespace)
@@ -219,7 +190,7 @@ def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
     reader.attempt(
         _kind_name(routes_api),
         namespace,
-        lambda: reader.pages(routes_api, namespace, lambda o: _add_competitor(inv, o)),
+        lambda: _add_competitors(inv, readers.list_routes(client, namespace, routes_api)),
     )
     for ns, gw_name, _ in summary.parents:
         ref = ObjectRef(ns, gw_name)
@@ -228,9 +199,9 @@ def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
             break
 
         def get_gateway(ref: ObjectRef = ref, api: ResourceApi = api) -> None:
-            gw = reader.get(api, ref.namespace, ref.name)
-            if gw is not None:
-                inv.gateways[ref] = gateway_view(gw)
+            view = readers.get_gateway(client, api, ref)
+            if view is not None:
+                inv.gateways[ref] = view
 
         reader.attempt(f"{_kind_name(api)} {ref.name}", ref.namespace, get_gateway)
     inv.gateway_scopes.update(ns for ns, _, _ in summary.parents)
@@ -240,7 +211,7 @@ def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
         inv.classes_read = reader.attempt(
             _kind_name(classes_api),
             None,
-            lambda: reader.pages(classes_api, None, lambda o: _add_class(inv, o)),
+            lambda: _add_classes(inv, classes_api, reader.cluster),
         )
     _read_pool_details(reader, served.pools, summary)
     _read_grants(reader, served.reference_grants, summary)
@@ -248,10 +219,11 @@ def read_detail(client: KubeClient, namespace: str, name: str) -> Inventory:
     return inv
 
 
-def _add_competitor(inv: Inventory, obj: dict[str, Any]) -> None:
-    summary, _, accepted = reduce_route(obj)
-    if accepted:
-        inv.competitors.append(summary)
+def _add_competitors(inv: Inventory, objs: Iterable[dict[str, object]]) -> None:
+    for obj in objs:
+        summary, _, accepted = reduce_route(obj)
+        if accepted:
+            inv.competitors.append(summary)
 
 
 def _read_pool_details(
@@ -265,9 +237,9 @@ def _read_pool_details(
         for api in apis:
 
             def get_pool(ref: ObjectRef = ref, api: ResourceApi = api) -> None:
-                obj = reader.get(api, ref.namespace, ref.name)
-                if obj is not None:
-                    inv.pools[(api.group, ref)] = reduce_pool(obj, api)
+                state = readers.get_pool_in(reader.cluster, api, ref)
+                if state is not None:
+                    inv.pools[(api.group, ref)] = state
 
             complete &= reader.attempt(_kind_name(api), ref.namespace, get_pool)
     if complete and apis:
@@ -277,7 +249,7 @@ def _read_pool_details(
             svc = ObjectRef(state.ref.namespace, state.picker)
 
             def get_service(svc: ObjectRef = svc) -> None:
-                inv.services[svc] = reader.get(SERVICES, svc.namespace, svc.name) is not None
+                inv.services[svc] = readers.service_exists(reader.cluster, svc.namespace, svc.name)
 
             reader.attempt("services", svc.namespace, get_service)
         if state.selector:
@@ -287,15 +259,7 @@ def _read_pool_details(
             def count_pods(
                 key: tuple[str, ObjectRef] = key, ns: str = state.ref.namespace, sel: str = selector
             ) -> None:
-                total = ready = 0
-
-                def tally(pod: dict[str, Any]) -> None:
-                    nonlocal total, ready
-                    total += 1
-                    ready += pod_ready(pod)
-
-                reader.pages(PODS, ns, tally, label_selector=sel)
-                inv.pods[key] = PodCount(total, ready)
+                inv.pods[key] = readers.count_pods(reader.cluster, ns, sel)
 
             reader.attempt("pods", state.ref.namespace, count_pods)
 
@@ -311,8 +275,6 @@ def _read_grants(reader: _Reader, api: ResourceApi | None, summary: RouteSummary
     for ns in foreign:
 
         def list_grants(ns: str = ns, api: ResourceApi = api) -> None:
-            found: list[GrantState] = []
-            reader.pages(api, ns, lambda o: found.append(reduce_grant(o)))
-            inv.grants[ns] = found
+            inv.grants[ns] = readers.list_grants(reader.cluster, api, ns)
 
         reader.attempt(_kind_name(api), ns, list_grants)

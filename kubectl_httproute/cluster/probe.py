@@ -33,7 +33,7 @@ from ..core.probe import (
 from ..errors import InferrouteError
 
 if TYPE_CHECKING:
-    from .client import KubeClient
+    from .contract import Cluster
 
 
 class _CannotConnect(Exception):
@@ -80,7 +80,7 @@ def probe_direct(target: ProbeTarget, model: str | None, timeout: float) -> Prob
     return ProbeResult(DIRECT, url, steps, notes=notes)
 
 
-def find_gateway_service(client: KubeClient, gateway: ObjectRef) -> tuple[str, list[int]] | None:
+def find_gateway_service(client: Cluster, gateway: ObjectRef) -> tuple[str, list[int]] | None:
     """The Service the implementation created for the Gateway (by its gateway-name label)."""
     items = client.list(
         SERVICES, gateway.namespace, label_selector=f"{GATEWAY_NAME_LABEL}={gateway.name}"
@@ -97,7 +97,7 @@ def find_gateway_service(client: KubeClient, gateway: ObjectRef) -> tuple[str, l
 
 
 def probe_service_proxy(
-    client: KubeClient,
+    client: Cluster,
     target: ProbeTarget,
     service: str,
     port: int,
@@ -138,7 +138,7 @@ def probe_service_proxy(
 
 
 def run_probe(
-    client: KubeClient | None,
+    client: Cluster | None,
     target: ProbeTarget,
     model: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .discovery import GatewayInfo
 from .model import RouteSpec
+from .verify import GatewayView
 
 
 def share_percent(weight: int, total: int) -> str:
@@ -16,7 +16,7 @@ def share_percent(weight: int, total: int) -> str:
 
 
 def explain_route(
-    spec: RouteSpec, gateway: GatewayInfo | None, notes: Sequence[str] = ()
+    spec: RouteSpec, gateway: GatewayView | None, notes: Sequence[str] = ()
 ) -> list[str]:
     """Sentences describing the route, one per line, every non-default setting included."""
     lines: list[str] = []
@@ -32,8 +32,10 @@ def explain_route(
     where = f"Gateway {spec.gateway}"
     if spec.section_name:
         where += f", listener {spec.section_name} only"
-    elif gateway is not None and gateway.listeners:
-        names = ", ".join(f"{lst.name} ({lst.protocol}/{lst.port})" for lst in gateway.listeners)
+    elif gateway is not None and any(lst.in_spec for lst in gateway.listeners):
+        names = ", ".join(
+            f"{lst.name} ({lst.protocol}/{lst.port})" for lst in gateway.listeners if lst.in_spec
+        )
         where += f", on whichever of its listeners admit it: {names}"
     lines.append(f"Attaches to {where}.")
     total = sum(b.weight for b in spec.backends)

@@ -14,7 +14,10 @@ from .fields import as_list as _list
 from .fields import as_map as _map
 from .fields import as_str as _str
 from .model import (
+    DEFAULT_POOL_PORT,
     GATEWAY_GROUP,
+    POOLS_V1,
+    POOLS_V1ALPHA2,
     Condition,
     ObjectRef,
     ResourceApi,
@@ -128,7 +131,8 @@ class RouteInfo(NamedTuple):
 
 
 class PoolState(NamedTuple):
-    """An InferencePool (v1 or v1alpha2): selector, ports, endpoint picker, parent statuses."""
+    """An InferencePool (v1 or v1alpha2), for every command: selector, ports, endpoint picker,
+    parent statuses."""
 
     ref: ObjectRef
     group: str
@@ -142,6 +146,22 @@ class PoolState(NamedTuple):
     @property
     def selector_text(self) -> str:
         return ",".join(f"{k}={v}" for k, v in self.selector)
+
+    @property
+    def api(self) -> ResourceApi:
+        return POOLS_V1ALPHA2 if self.version == POOLS_V1ALPHA2.version else POOLS_V1
+
+    @property
+    def port(self) -> int:
+        """The backendRef port a route uses: the pool's first target port."""
+        return self.target_ports[0] if self.target_ports else DEFAULT_POOL_PORT
+
+    def describe(self) -> str:
+        first = self.target_ports[0] if self.target_ports else "-"
+        return (
+            f"InferencePool {self.ref} ({self.group}/{self.version}; "
+            f"selector {self.selector_text or '-'}; target port {first})"
+        )
 
 
 class ClassState(NamedTuple):

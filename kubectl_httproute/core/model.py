@@ -12,6 +12,18 @@ FIELD_MANAGER = "kubectl-inferroute"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kubectl-inferroute"
 DEFAULT_POOL_PORT = 8000
+# How to install each API group's CRDs, for the errors that find them missing.
+CRD_HINTS = {
+    GATEWAY_GROUP: "install the Gateway API CRDs: "
+    "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/"
+    "standard-install.yaml",
+    POOL_GROUP_V1: "install the Gateway API Inference Extension CRDs: kubectl apply -f "
+    "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/latest/"
+    "download/manifests.yaml",
+    POOL_GROUP_V1ALPHA2: "this cluster has no v1alpha2 InferencePool CRD: install the Gateway API "
+    "Inference Extension CRDs (kubectl apply -f https://github.com/kubernetes-sigs/"
+    "gateway-api-inference-extension/releases/latest/download/manifests.yaml)",
+}
 
 
 class ResourceApi(NamedTuple):

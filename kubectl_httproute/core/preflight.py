@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import InferrouteError
+from .inventory import PodCount
 from .model import (
     FIELD_MANAGER,
     GATEWAY_GROUP,
@@ -630,21 +631,16 @@ def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFindin
 # --- 7. pool health ------------------------------------------------------------------------------
 
 
-def _pod_ready(pod: Mapping[str, Any]) -> bool:
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-
-
 def check_pool_health(
     pool: ObjectRef,
     selector: str,
-    pods: Sequence[Mapping[str, Any]] | None,
+    pods: PodCount | None,
     picker_name: str,
-    picker_service: Mapping[str, Any] | None,
-    *,
-    picker_checked: bool = True,
+    picker_found: bool | None,
 ) -> list[PreflightFinding]:
-    """Warnings, never errors: no pods behind the pool, or no endpoint picker Service."""
+    """Warnings, never errors: no pods behind the pool, or no endpoint picker Service.
+
+    `pods` and `picker_found` are None when they could not be read (no permission)."""
     findings = []
     if pods is None:
         findings.append(
@@ -655,7 +651,7 @@ def check_pool_health(
                 f"check with `kubectl get pods -n {pool.namespace} -l {selector}`",
             )
         )
-    elif not pods:
+    elif not pods.total:
         findings.append(
             PreflightFinding(
                 "pool-health",
@@ -665,16 +661,16 @@ def check_pool_health(
                 "deploy the model server, or fix the pool's selector to match its pod labels",
             )
         )
-    elif not any(_pod_ready(p) for p in pods):
+    elif not pods.ready:
         findings.append(
             PreflightFinding(
                 "pool-health",
                 WARNING,
-                f"none of the {len(pods)} pod(s) of InferencePool {pool} is Ready",
+                f"none of the {pods.total} pod(s) of InferencePool {pool} is Ready",
                 f"check them: `kubectl get pods -n {pool.namespace} -l {selector}`",
             )
         )
-    if picker_name and picker_checked and picker_service is None:
+    if picker_name and picker_found is False:
         findings.append(
             PreflightFinding(
                 "pool-health",

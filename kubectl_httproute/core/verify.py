@@ -55,15 +55,28 @@ class ListenerView(NamedTuple):
     attached_routes: int | None
     conditions: tuple[Condition, ...]
 
+    @property
+    def in_spec(self) -> bool:
+        """Declared in the Gateway's spec (a status-only listener comes from a ListenerSet)."""
+        return bool(self.protocol)
+
 
 class GatewayView(NamedTuple):
-    """What a Gateway says about itself: class, conditions, addresses and listeners."""
+    """A Gateway, for every command: class, conditions, addresses and listeners."""
 
     ref: ObjectRef
     class_name: str
     conditions: tuple[Condition, ...]
     addresses: tuple[str, ...]
     listeners: tuple[ListenerView, ...]
+
+    def describe(self) -> str:
+        ports = ", ".join(
+            f"{lst.name} {lst.protocol}/{lst.port}" + (f" {lst.hostname}" if lst.hostname else "")
+            for lst in self.listeners
+            if lst.in_spec
+        )
+        return f"Gateway {self.ref} (class {self.class_name or '?'}; listeners: {ports or 'none'})"
 
 
 # ---------------------------------------------------------------------------------------------

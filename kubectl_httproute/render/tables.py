@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from ..core.inventory import PoolState
 from ..core.model import Condition, ObjectRef
-from ..core.verify import GatewayView, ParentConditions, Verdict
+from ..core.verify import GatewayView, ParentConditions, Verdict, route_parent_statuses
 
 NONE = "<none>"  # what kubectl prints for an empty cell, so columns stay countable
 
@@ -121,3 +123,19 @@ def render_verdict(v: Verdict) -> str:
     """`Verdict: STATE — summary`, plus a `Fix:` line when the route is not healthy."""
     line = f"Verdict: {v.state} — {v.summary}"
     return f"{line}\nFix: {v.fix}" if v.fix else line
+
+
+def render_verification(
+    route: dict[str, Any],
+    gateway: GatewayView | None,
+    pools: Sequence[PoolState],
+    verdict: Verdict,
+) -> str:
+    """The route's, the Gateway's and the pools' conditions as they are now, and the verdict."""
+    parts = [render_route_conditions(route["metadata"]["name"], route_parent_statuses(route))]
+    if gateway is not None:
+        parts.append(render_gateway(gateway))
+    for pool in pools:
+        parts.append(render_pool_conditions(pool.ref, pool.api.api_version, list(pool.parents)))
+    parts.append(render_verdict(verdict))
+    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"

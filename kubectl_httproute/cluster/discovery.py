@@ -1,0 +1,76 @@
+"""Finding the Gateway and InferencePools `expose` routes between, through the shared readers.
+
+Several candidates and no name: the caller's `pick` decides (it may ask the user; nothing here
+prompts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from ..core.discovery import Choice, choose, missing_named
+from ..core.inventory import PoolState
+from ..core.model import ResourceApi
+from ..core.options import ExposeOptions
+from ..core.verify import GatewayView, gateway_view
+from ..errors import NotFound
+from . import readers
+from .contract import Cluster
+
+T = TypeVar("T", GatewayView, PoolState)
+# (the choice, the kind, what names one, where they were found) -> the one to use
+Pick = Callable[[Choice[Any], str, str, str], Any]
+
+
+def find_gateway(
+    cluster: Cluster, options: ExposeOptions, api: ResourceApi, pick: Pick
+) -> tuple[GatewayView, dict[str, Any]]:
+    """The Gateway's summary, and the object itself (preflight reads its listeners)."""
+    if options.gateway is not None:
+        obj = readers.get_gateway_object(cluster, api, options.gateway)
+        if obj is None:
+            existing = [view.ref for view in readers.list_gateways(cluster, api, None)]
+            raise missing_named("Gateway", options.gateway, existing)
+        return gateway_view(obj), obj
+    scope = f'namespace "{options.namespace}"'
+    objs = list(readers.objects(cluster, api, options.namespace))
+    if not objs:
+        objs = list(readers.objects(cluster, api, None))
+        scope = "the cluster"
+    views = [gateway_view(o) for o in objs]
+    raw = {view.ref: obj for view, obj in zip(views, objs, strict=True)}
+    picked: GatewayView = pick(
+        choose(views, kind="Gateway", namespace=options.namespace), "Gateway", "--gateway", scope
+    )
+    return picked, raw[picked.ref]
+
+
+def find_pools(
+    cluster: Cluster, options: ExposeOptions, apis: Sequence[ResourceApi], pick: Pick
+) -> list[PoolState]:
+    """The named pools (each in the first served group that holds it), or the one to pick."""
+    if options.pool_group:
+        apis = tuple(a for a in apis if a.group == options.pool_group)
+        if not apis:
+            raise NotFound(
+                f"the cluster does not serve InferencePools in {options.pool_group}",
+                "drop --pool-group to use the group the cluster serves",
+            )
+    if options.pools:
+        result = []
+        for request in options.pools:
+            found = readers.get_pool(cluster, apis, request.ref)
+            if found is None:
+                existing = [p.ref for p in readers.list_pools(cluster, apis, request.ref.namespace)]
+                raise missing_named("InferencePool", request.ref, existing)
+            result.append(found)
+        return result
+    scope = f'namespace "{options.namespace}"'
+    pools = list(readers.list_pools(cluster, apis, options.namespace))
+    if not pools:
+        pools = list(readers.list_pools(cluster, apis, None))
+        scope = "the cluster"
+    choice = choose(pools, kind="InferencePool", namespace=options.namespace)
+    picked: PoolState = pick(choice, "InferencePool", "a POOL argument", scope)
+    return [picked]

@@ -1,0 +1,103 @@
+"""One reader per kind, shared by every command: Gateways, InferencePools (v1 and v1alpha2),
+GatewayClasses, ReferenceGrants, Services, pods and HTTPRoutes.
+
+Lists go page by page and reduce each object to its summary as it arrives (`core/`'s reducers),
+so no whole object outlives its page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..core.inventory import (
+    ClassState,
+    GrantState,
+    PodCount,
+    PoolState,
+    pod_ready,
+    reduce_class,
+    reduce_grant,
+    reduce_pool,
+)
+from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.verify import GatewayView, gateway_view
+from .contract import Cluster
+
+
+def objects(
+    cluster: Cluster, api: ResourceApi, namespace: str | None, label_selector: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every object of a kind, one page in memory at a time."""
+    for page in cluster.list_pages(api, namespace, label_selector=label_selector):
+        yield from page
+        # Let the page go before the next one arrives.
+        del page
+
+
+def get_gateway_object(cluster: Cluster, api: ResourceApi, ref: ObjectRef) -> dict[str, Any] | None:
+    return cluster.get(api, ref.namespace, ref.name)
+
+
+def get_gateway(cluster: Cluster, api: ResourceApi, ref: ObjectRef) -> GatewayView | None:
+    obj = get_gateway_object(cluster, api, ref)
+    return None if obj is None else gateway_view(obj)
+
+
+def list_gateways(
+    cluster: Cluster, api: ResourceApi, namespace: str | None
+) -> Iterator[GatewayView]:
+    return (gateway_view(obj) for obj in objects(cluster, api, namespace))
+
+
+def get_pool(cluster: Cluster, apis: Sequence[ResourceApi], ref: ObjectRef) -> PoolState | None:
+    """The pool of that name in the first served group that holds it (v1 first)."""
+    for api in apis:
+        pool = get_pool_in(cluster, api, ref)
+        if pool is not None:
+            return pool
+    return None
+
+
+def get_pool_in(cluster: Cluster, api: ResourceApi, ref: ObjectRef) -> PoolState | None:
+    obj = cluster.get(api, ref.namespace, ref.name)
+    return None if obj is None else reduce_pool(obj, api)
+
+
+def list_pools(
+    cluster: Cluster, apis: Sequence[ResourceApi], namespace: str | None
+) -> Iterator[PoolState]:
+    for api in apis:
+        for obj in objects(cluster, api, namespace):
+            yield reduce_pool(obj, api)
+
+
+def list_classes(cluster: Cluster, api: ResourceApi) -> Iterator[ClassState]:
+    return (reduce_class(obj) for obj in objects(cluster, api, None))
+
+
+def list_grants(cluster: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:
+    return [reduce_grant(obj) for obj in objects(cluster, api, namespace)]
+
+
+def count_pods(
+    cluster: Cluster, namespace: str, selector: str, *, first_page_only: bool = False
+) -> PodCount:
+    """Pods the selector matches, and how many are Ready; one page answers "any, any ready"."""
+    total = ready = 0
+    for page in cluster.list_pages(PODS, namespace, label_selector=selector):
+        total += len(page)
+        ready += sum(pod_ready(pod) for pod in page)
+        if first_page_only:
+            break
+    return PodCount(total, ready)
+
+
+def service_exists(cluster: Cluster, namespace: str, name: str) -> bool:
+    return cluster.get(SERVICES, namespace, name) is not None
+
+
+def list_routes(
+    cluster: Cluster, namespace: str | None, api: ResourceApi = HTTPROUTES
+) -> Iterator[dict[str, Any]]:
+    return objects(cluster, api, namespace)
