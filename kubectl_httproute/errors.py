@@ -11,14 +11,18 @@ EXIT_NOT_APPROVED = 4
 
 
 class InferrouteError(Exception):
-    """A failure the user can act on: a one-line message and a hint naming what to run next."""
+    """A failure the user can act on: a one-line message and a hint naming what to run next.
+
+    `flag_advice` names a topic the command line adds its flags' advice for (`cli.common`): the
+    layers below the terminal know what went wrong, not what the flags are called."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, flag_advice: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.flag_advice = flag_advice
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
@@ -49,8 +53,9 @@ class ApiError(InferrouteError):
         status: int = 0,
         reason: str = "",
         causes: tuple[str, ...] = (),
+        flag_advice: str = "",
     ) -> None:
-        super().__init__(message, hint)
+        super().__init__(message, hint, flag_advice=flag_advice)
         self.status = status
         self.reason = reason
         self.causes = causes
@@ -66,7 +71,12 @@ class NotApproved(InferrouteError):
     exit_code = EXIT_NOT_APPROVED
 
 
-class Unhealthy(InferrouteError):
-    """Applied, but the controller did not report the route healthy."""
-
-    exit_code = EXIT_UNHEALTHY
+# Topics of `flag_advice`: what a failure below the terminal may want a flag's advice for.
+ADVICE_CONFLICT = "conflict"
+ADVICE_SLOW_SERVER = "slow-server"
+ADVICE_KUBECONFIG_UNREADABLE = "kubeconfig-unreadable"
+ADVICE_KUBECONFIG_BROKEN = "kubeconfig-broken"
+ADVICE_KUBECONFIG_NOT_ONE = "kubeconfig-not-one"
+ADVICE_KUBECONFIG_MISSING = "kubeconfig-missing"
+ADVICE_NO_KUBECONFIG = "no-kubeconfig"
+ADVICE_NO_CONTEXT = "no-context"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,51 @@ def test_the_scan_catches_a_layer_importing_what_it_may_not(
     module = tmp_path / layer / "example.py"
     module.write_text(source)
     assert bool(violations(module, tmp_path)) is bad
+
+
+def our_flags() -> set[str]:
+    """Every option name of every command (click's own help flags included)."""
+    import click
+
+    from kubectl_httproute.cli import root
+
+    ctx = click.Context(root)
+    names: set[str] = set()
+    for command in [root, *(root.get_command(ctx, n) for n in root.list_commands(ctx))]:
+        assert command is not None
+        for param in command.params:
+            names.update(o for o in (*param.opts, *param.secondary_opts) if o.startswith("--"))
+    return names
+
+
+def flags_named(
+    source: str | ast.AST, flags: set[str], skip: frozenset[int] | set[int] = frozenset()
+) -> list[str]:
+    """The flags a module's string literals name, outside `kubectl ...` commands in backticks."""
+    tree = ast.parse(source) if isinstance(source, str) else source
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            text = re.sub(r"`kubectl [^`]*`", "", node.value)
+            found += [f for f in re.findall(r"--[a-z][a-z-]*", text) if f in flags]
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "cluster").glob("*.py")), ids=lambda p: p.name)
+def test_the_cluster_layer_names_no_flag_of_ours(path: Path) -> None:
+    # Docstrings may explain which flag a value comes from; messages and hints may not.
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    assert flags_named(tree, our_flags(), skip=docstrings) == []
+
+
+def test_the_flag_scan_sees_a_hint_that_names_a_flag_and_not_a_kubectl_command() -> None:
+    flags = {"--force-conflicts", "--kubeconfig"}
+    assert flags_named('x = "or use --force-conflicts"', flags) == ["--force-conflicts"]
+    assert flags_named('x = "run `kubectl get --kubeconfig f`"', flags) == []

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .. import errors
 from ..cluster.kubeconfig import GlobalFlags as GlobalFlags
 from ..cluster.kubeconfig import load_selection as load_selection
 from ..errors import InferrouteError
@@ -104,9 +105,30 @@ def warn(text: str) -> None:
     click.echo(click.style("Warning: ", fg="yellow", bold=True) + text, err=True)
 
 
+# The hint with the flags in it, for failures found below the terminal (errors.flag_advice):
+# "{hint}" is the flag-free hint the lower layer gave.
+FLAG_HINTS = {
+    errors.ADVICE_CONFLICT: "{hint}, or use --force-conflicts to take ownership of the fields",
+    errors.ADVICE_SLOW_SERVER: "{hint}, or raise --request-timeout",
+    errors.ADVICE_KUBECONFIG_UNREADABLE: "check the path given to --kubeconfig or $KUBECONFIG",
+    errors.ADVICE_KUBECONFIG_BROKEN: "{hint}, or point --kubeconfig at a working one",
+    errors.ADVICE_KUBECONFIG_NOT_ONE: "point --kubeconfig at a file made by `kubectl config`",
+    errors.ADVICE_KUBECONFIG_MISSING: "check the --kubeconfig path",
+    errors.ADVICE_NO_KUBECONFIG: "set --kubeconfig or {hint}",
+    errors.ADVICE_NO_CONTEXT: "pass --context NAME, or {hint}",
+}
+
+
+def hint_with_flags(error: InferrouteError) -> str:
+    """The error's hint, in the words of this command line's flags where it has advice."""
+    template = FLAG_HINTS.get(error.flag_advice)
+    return template.format(hint=error.hint) if template else error.hint
+
+
 def fail_line(error: InferrouteError) -> str:
     """kubectl's `error: ...` line, with what to do next on the same line."""
-    return f"error: {error.message}" + (f"; {error.hint}" if error.hint else "")
+    hint = hint_with_flags(error)
+    return f"error: {error.message}" + (f"; {hint}" if hint else "")
 
 
 def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Cluster:

@@ -247,7 +247,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     from ..cluster.discovery import find_gateway, find_pools
     from ..cluster.preflight import run_preflight
     from ..core.manifest import build_httproute
-    from ..core.plan import plan_route, require_apis
+    from ..core.plan import plan_route, pool_apis, require_apis
 
     human = options.output is None
     journal = Journal()
@@ -256,7 +256,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     served = require_apis(client.served_apis())
     assert served.gateways is not None
     gateway, gateway_obj = find_gateway(client, options, served.gateways, _settle_choice)
-    pools = find_pools(client, options, served.pools, _settle_choice)
+    pools = find_pools(client, options, pool_apis(served, options.pool_group), _settle_choice)
     _show_found(gateway, pools, journal, human)
 
     spec, notes = plan_route(options, gateway, pools)
@@ -582,13 +582,17 @@ def _print_object(obj: dict[str, Any], output: str | None) -> None:
     say(text.rstrip("\n"))
 
 
-def _settle_choice(choice: Choice[Any], kind: str, flag: str, scope: str) -> Any:
+# The flag that names the one to use, when there are several and nobody to ask.
+NAMING_FLAGS = {"Gateway": "--gateway", "InferencePool": "a POOL argument"}
+
+
+def _settle_choice(choice: Choice[Any], kind: str, scope: str) -> Any:
     """The one found, or the one the user picks at the prompt; no terminal: name them all."""
     if choice.picked is not None:
         say(f"Using {kind} {choice.picked.ref}: the only one in {scope}.", err=True)
         return choice.picked
     if not stdin_is_tty():
-        raise several_error(choice, kind, flag)
+        raise several_error(choice, kind, NAMING_FLAGS[kind])
     say(f"Several {kind}s in {scope}:", err=True)
     for number, item in enumerate(choice.candidates, start=1):
         say(f"  {number}) {item.describe()}", err=True)

@@ -30,7 +30,15 @@ from ..core.model import (
     ResourceApi,
     ServedApis,
 )
-from ..errors import ApiError, ClusterUnreachable, InferrouteError, KubeconfigError, NotFound
+from ..errors import (
+    ADVICE_CONFLICT,
+    ADVICE_SLOW_SERVER,
+    ApiError,
+    ClusterUnreachable,
+    InferrouteError,
+    KubeconfigError,
+    NotFound,
+)
 from .kubeconfig import KubeconfigSelection
 
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -116,8 +124,7 @@ def _status_error(
         "`kubectl auth whoami`",
         403: "ask for access, and check with `kubectl auth can-i`",
         404: f"check the name and namespace of {what}",
-        409: "someone else changed it: run the command again, or use --force-conflicts to take "
-        "ownership of the fields",
+        409: "someone else changed it: run the command again",
         422: "fix the values named above",
         429: "the API server is overloaded: try again in a moment",
     }
@@ -137,7 +144,10 @@ def _status_error(
     error_type = NotFound if resp.status == 404 else ApiError
     if error_type is NotFound:
         return NotFound(message, hint)
-    return ApiError(message, hint, status=resp.status, reason=reason, causes=causes)
+    advice = ADVICE_CONFLICT if resp.status == 409 else ""
+    return ApiError(
+        message, hint, status=resp.status, reason=reason, causes=causes, flag_advice=advice
+    )
 
 
 class KubeClient:
@@ -265,7 +275,8 @@ class KubeClient:
             raise ClusterUnreachable(
                 f"the API server {self.selection.server} did not answer within "
                 f"{self.request_timeout:g}s" + _maybe_applied(method, url),
-                "check that the cluster is up (`kubectl cluster-info`), or raise --request-timeout",
+                "check that the cluster is up (`kubectl cluster-info`)",
+                flag_advice=ADVICE_SLOW_SERVER,
             ) from None
         except urllib3.exceptions.HTTPError as exc:
             if idempotent and attempt < 2:

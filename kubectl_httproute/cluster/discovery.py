@@ -14,13 +14,12 @@ from ..core.inventory import PoolState
 from ..core.model import ResourceApi
 from ..core.options import ExposeOptions
 from ..core.verify import GatewayView, gateway_view
-from ..errors import NotFound
 from . import readers
 from .contract import Cluster
 
 T = TypeVar("T", GatewayView, PoolState)
-# (the choice, the kind, what names one, where they were found) -> the one to use
-Pick = Callable[[Choice[Any], str, str, str], Any]
+# (the choice, the kind, where they were found) -> the one to use
+Pick = Callable[[Choice[Any], str, str], Any]
 
 
 def find_gateway(
@@ -41,7 +40,7 @@ def find_gateway(
     views = [gateway_view(o) for o in objs]
     raw = {view.ref: obj for view, obj in zip(views, objs, strict=True)}
     picked: GatewayView = pick(
-        choose(views, kind="Gateway", namespace=options.namespace), "Gateway", "--gateway", scope
+        choose(views, kind="Gateway", namespace=options.namespace), "Gateway", scope
     )
     return picked, raw[picked.ref]
 
@@ -49,14 +48,7 @@ def find_gateway(
 def find_pools(
     cluster: Cluster, options: ExposeOptions, apis: Sequence[ResourceApi], pick: Pick
 ) -> list[PoolState]:
-    """The named pools (each in the first served group that holds it), or the one to pick."""
-    if options.pool_group:
-        apis = tuple(a for a in apis if a.group == options.pool_group)
-        if not apis:
-            raise NotFound(
-                f"the cluster does not serve InferencePools in {options.pool_group}",
-                "drop --pool-group to use the group the cluster serves",
-            )
+    """The named pools (each in the first of `apis` that holds it), or the one to pick."""
     if options.pools:
         result = []
         for request in options.pools:
@@ -72,5 +64,5 @@ def find_pools(
         pools = list(readers.list_pools(cluster, apis, None))
         scope = "the cluster"
     choice = choose(pools, kind="InferencePool", namespace=options.namespace)
-    picked: PoolState = pick(choice, "InferencePool", "a POOL argument", scope)
+    picked: PoolState = pick(choice, "InferencePool", scope)
     return [picked]

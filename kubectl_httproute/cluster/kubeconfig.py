@@ -12,7 +12,15 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import KubeconfigError
+from ..errors import (
+    ADVICE_KUBECONFIG_BROKEN,
+    ADVICE_KUBECONFIG_MISSING,
+    ADVICE_KUBECONFIG_NOT_ONE,
+    ADVICE_KUBECONFIG_UNREADABLE,
+    ADVICE_NO_CONTEXT,
+    ADVICE_NO_KUBECONFIG,
+    KubeconfigError,
+)
 
 NAMED_SECTIONS = ("clusters", "users", "contexts")
 # Keys whose relative paths are relative to the file that sets them.
@@ -71,7 +79,8 @@ def read_kubeconfig_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise KubeconfigError(
             f"cannot read kubeconfig {path}: {exc.strerror or exc}",
-            "check the path given to --kubeconfig or $KUBECONFIG",
+            "check the kubeconfig path or $KUBECONFIG",
+            flag_advice=ADVICE_KUBECONFIG_UNREADABLE,
         ) from None
     try:
         data = yaml.safe_load(text)
@@ -80,14 +89,16 @@ def read_kubeconfig_file(path: Path) -> dict[str, Any]:
         line = f" at line {where.line + 1}" if where is not None else ""
         raise KubeconfigError(
             f"kubeconfig {path} is not valid YAML{line}",
-            "fix the file, or point --kubeconfig at a working one",
+            "fix the file",
+            flag_advice=ADVICE_KUBECONFIG_BROKEN,
         ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise KubeconfigError(
             f"kubeconfig {path} is not a kubeconfig (expected a mapping)",
-            "point --kubeconfig at a file made by `kubectl config`",
+            "use a file made by `kubectl config`",
+            flag_advice=ADVICE_KUBECONFIG_NOT_ONE,
         )
     return _resolve_relative_paths(data, path.parent.resolve())
 
@@ -161,14 +172,16 @@ def load_kubeconfig(
         if explicit and not path.exists():
             raise KubeconfigError(
                 f"kubeconfig {path} does not exist",
-                "check the --kubeconfig path",
+                "check the kubeconfig path",
+                flag_advice=ADVICE_KUBECONFIG_MISSING,
             )
         documents.append(read_kubeconfig_file(path))
     if not documents:
         where = os.pathsep.join(str(p) for p in paths)
         raise KubeconfigError(
             f"no kubeconfig found (looked in {where})",
-            "set --kubeconfig or $KUBECONFIG, or run `kubectl config set-cluster` first",
+            "set $KUBECONFIG, or run `kubectl config set-cluster` first",
+            flag_advice=ADVICE_NO_KUBECONFIG,
         )
     config = merge_kubeconfigs(documents)
     context_name = context or config.get("current-context") or ""
@@ -176,8 +189,9 @@ def load_kubeconfig(
     if not context_name:
         raise KubeconfigError(
             "the kubeconfig has no current context",
-            "pass --context NAME, or run `kubectl config use-context NAME`"
+            "run `kubectl config use-context NAME`"
             + (f" (contexts: {', '.join(contexts)})" if contexts else ""),
+            flag_advice=ADVICE_NO_CONTEXT,
         )
     ctx = _named(config, "contexts", context_name)
     if ctx is None:

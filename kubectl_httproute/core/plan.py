@@ -14,6 +14,7 @@ from .model import (
     POOL_GROUP_V1,
     ObjectRef,
     PoolBackend,
+    ResourceApi,
     RouteSpec,
     ServedApis,
 )
@@ -37,6 +38,19 @@ def require_apis(served: ServedApis) -> ServedApis:
             CRD_HINTS[POOL_GROUP_V1],
         )
     return served
+
+
+def pool_apis(served: ServedApis, group: str | None) -> tuple[ResourceApi, ...]:
+    """The InferencePool APIs to look in: every served one (v1 first), or the group asked for."""
+    if not group:
+        return served.pools
+    apis = tuple(a for a in served.pools if a.group == group)
+    if not apis:
+        raise NotFound(
+            f"the cluster does not serve InferencePools in {group}",
+            "drop --pool-group to use the group the cluster serves",
+        )
+    return apis
 
 
 def plan_route(
