@@ -1,38 +1,58 @@
 # One command runs everything CI runs: `make check`.
+# Everything runs in this checkout's own virtual environment, .venv/ (`make install` creates it);
+# PYTHON is only the interpreter that creates it. Nothing is installed into PYTHON itself.
 PYTHON ?= python3
+VENV := .venv
+VPYTHON := $(VENV)/bin/python
 
-.PHONY: install check test lint types docs docs-check dist manifest clean bench
+.PHONY: install check test lint format-check types docs docs-check dist manifest clean bench
+
+# The venv, pip, and the project (editable, with its dev tools) at the newest versions
+# pyproject.toml's bounds allow; run again to upgrade them.
+define install-venv
+	[ -x $(VPYTHON) ] || $(PYTHON) -m venv $(VENV)
+	$(VPYTHON) -m pip install --quiet --upgrade pip
+	$(VPYTHON) -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+endef
 
 install:
-	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	$(install-venv)
+
+# The targets below only need the venv to exist: they install it when it does not.
+$(VPYTHON):
+	$(install-venv)
 
 # Tests include the slow ones: the archive build (cached under build/) and the clean pip install.
-check: install lint types test
+check: install lint format-check types docs-check test
 
-lint:
-	$(PYTHON) -m ruff check kubectl_httproute tests benchmarks scripts
+lint: | $(VPYTHON)
+	$(VPYTHON) -m ruff check kubectl_httproute tests benchmarks scripts
 
-types:
-	$(PYTHON) -m mypy
+format-check: | $(VPYTHON)
+	$(VPYTHON) -m ruff format --check kubectl_httproute tests benchmarks scripts
 
-test:
-	$(PYTHON) -m pytest
+types: | $(VPYTHON)
+	$(VPYTHON) -m mypy
+
+test: | $(VPYTHON)
+	$(VPYTHON) -m pytest
 
 # README's command reference, generated from --help (tests/test_docs.py fails when it drifts).
 # ... and the pre-rendered --help/--version texts `__main__` serves without click (test_startup.py).
-docs:
-	$(PYTHON) scripts/gen_docs.py --write
-	$(PYTHON) scripts/gen_help.py --write
+docs: | $(VPYTHON)
+	$(VPYTHON) scripts/gen_docs.py --write
+	$(VPYTHON) scripts/gen_help.py --write
 
-docs-check:
-	$(PYTHON) scripts/gen_docs.py --check
-	$(PYTHON) scripts/gen_help.py --check
+docs-check: | $(VPYTHON)
+	$(VPYTHON) scripts/gen_docs.py --check
+	$(VPYTHON) scripts/gen_help.py --check
 
 # Start-up, completion, commands and 1k/5k/10k routes side by side with kubectl (a few minutes).
-bench:
-	$(PYTHON) benchmarks/bench.py
+bench: | $(VPYTHON)
+	$(VPYTHON) benchmarks/bench.py
 
-# The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip.
+# The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip
+# (its own build venv, build/venv), not .venv/.
 dist:
 	$(PYTHON) scripts/build_dist.py
 

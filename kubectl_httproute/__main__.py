@@ -12,7 +12,7 @@ import os
 import sys
 
 COMPLETE_VAR = "_KUBECTL_INFERROUTE_COMPLETE"  # cli.completion.COMPLETE_VAR
-# The commands' help_option_names (as fastcomplete.HELP_FLAGS; test_startup holds them together):
+# The commands' help_option_names (test_startup holds them together):
 # not imported, so that --help loads nothing but the pre-rendered texts.
 HELP_FLAGS = ("-h", "--help")
 

@@ -14,7 +14,6 @@ Tests hold each answer side by side with click's.
 
 from __future__ import annotations
 
-HELP_FLAGS = ("-h", "--help")
 # The flags that choose the cluster (cli.common.GLOBAL_FLAGS less those names do not need).
 SELECTION_FLAGS = ("kubeconfig", "context", "cluster", "user", "namespace")
 DIRECTIVE_NO_FILE_COMP = ":4"  # cobra's ShellCompDirectiveNoFileComp, as kubectl reads it
@@ -37,12 +36,8 @@ def completed(words: list[str]) -> str | None:
         lines = _prerendered.COMMANDS
     if lines is None:
         return named(words)
-    offered = [(line.split("\t", 1)[0], line) for line in lines]
-    offered = [(value, line) for value, line in offered if value.startswith(incomplete)]
-    # click lists the help option's names as list(set(names)): the order of this process.
-    helps = {value: line for value, line in offered if value in HELP_FLAGS}
-    out = [line for value, line in offered if value not in helps]
-    out += [helps[name] for name in list(set(HELP_FLAGS)) if name in helps]
+    # In click's order (click >= 8.5 lists the help option's names in their declared order).
+    out = [line for line in lines if line.split("\t", 1)[0].startswith(incomplete)]
     return "".join(line + "\n" for line in out) + DIRECTIVE_NO_FILE_COMP + "\n"
 
 

@@ -62,10 +62,10 @@ def completion_lines(words: list[str]) -> list[str]:
     *lines, directive = kubectl_complete(words).splitlines()
     if directive != ":4":
         raise SystemExit(f"error: completing {words} gave directive {directive}")
-    # click offers -h and --help in set order, which differs between processes; store them in
-    # one order (last, as click puts them) and let __main__ put them in its own process's order.
-    help_lines = sorted(line for line in lines if line.split("\t", 1)[0] in ("-h", "--help"))
-    return [line for line in lines if line not in help_lines] + help_lines[::-1]
+    # Stored in click's order, which fastcomplete keeps: click >= 8.5 offers the help option's
+    # names in help_option_names' order (before 8.5, in a set's order, which differs between
+    # processes; pyproject.toml requires 8.5).
+    return lines
 
 
 def name_completion_table(command: click.Command) -> dict[str, object]:

@@ -307,8 +307,12 @@ def test_on_any_line_the_bash_answer_is_clicks_or_none(
     assert fast is None or fast == slow
 
 
+# The console script installed with this python (the bash script runs it from PATH).
+SCRIPTS = Path(sys.executable).parent
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-@pytest.mark.skipif(shutil.which(PROG) is None, reason="needs the installed console script")
+@pytest.mark.skipif(not (SCRIPTS / PROG).exists(), reason="needs the installed console script")
 def test_the_script_completion_bash_prints_completes_in_a_real_bash(
     names_cluster: dict[str, str], tmp_path: Path
 ) -> None:
@@ -328,7 +332,7 @@ def test_the_script_completion_bash_prints_completes_in_a_real_bash(
         ["bash", "--norc", "-c", program],
         capture_output=True,
         text=True,
-        env={**os.environ, **names_cluster},
+        env={**os.environ, **names_cluster, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ['PATH']}"},
         timeout=60,
         check=True,
     )

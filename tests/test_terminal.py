@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -164,10 +165,11 @@ def test_the_checkout_script_runs_without_installing(tmp_path: Path) -> None:
 
 
 def installed_plugin() -> str:
-    found = shutil.which("kubectl-inferroute")
-    if found is None:
+    """The console script installed with this python (not whichever is first on PATH)."""
+    script = Path(sys.executable).parent / "kubectl-inferroute"
+    if not script.exists():
         pytest.skip("kubectl-inferroute is not installed (run `make install`)")
-    return found
+    return str(script)
 
 
 def test_the_installed_command_applies_a_route(cluster: Any, kubeconfig: Path) -> None:
@@ -199,7 +201,11 @@ def test_kubectl_runs_it_as_a_plugin(cluster: Any, kubeconfig: Path, tmp_path: P
         pytest.skip("kubectl is not on PATH")
     plugins = tmp_path / "plugins"
     plugins.mkdir()
-    (plugins / "kubectl-inferroute").symlink_to(REPO / "bin" / "kubectl-inferroute")
+    # The checkout's script, run by this python: not by whichever python3 is first on PATH.
+    plugin = plugins / "kubectl-inferroute"
+    script = shlex.join([sys.executable, str(REPO / "bin" / "kubectl-inferroute")])
+    plugin.write_text(f'#!/bin/sh\nexec {script} "$@"\n')
+    plugin.chmod(0o755)
     env = plugin_env(kubeconfig, extra_path=str(plugins))
     result = subprocess.run(
         [
