@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubectl_httproute.cli import root
+from kubectl_httproute.core.durations import parse_duration
 
 TALLY = {"tried": 0, "changed": 0, "requests_sent": 0}
 BASE = ("expose", "--gateway", "inference-gateway", "--yes", "--no-wait", "--no-record")
@@ -77,8 +78,20 @@ BAD_FLAGS = [
         ("qwen-pool", "--backend-timeout", "20s", "--route-timeout", "10s"),
         ["--backend-timeout", "longer"],
     ),
+    ("sub-millisecond", ("qwen-pool", "--route-timeout", "1.5ms"), ["--route-timeout", "GEP-2257"]),
+    ("empty route timeout", ("qwen-pool", "--route-timeout", ""), ["--route-timeout", "GEP-2257"]),
+    ("empty backend timeout", ("qwen-pool", "--backend-timeout", ""), ["--backend-timeout"]),
+    (
+        "rewritten backend longer than request",
+        ("qwen-pool", "--backend-timeout", "1.5s", "--route-timeout", "1s"),
+        ["--backend-timeout", "longer"],
+    ),
     ("wait timeout", ("qwen-pool", "--timeout", "abc"), ["--timeout"]),
+    ("wait timeout without unit", ("qwen-pool", "--timeout", "60"), ["--timeout", "missing unit"]),
+    ("negative wait timeout", ("qwen-pool", "--timeout", "-1s"), ["--timeout", "negative"]),
     ("request timeout", ("qwen-pool", "--request-timeout", "soon"), ["--request-timeout"]),
+    ("negative request timeout", ("qwen-pool", "--request-timeout", "-5s"), ["negative"]),
+    ("empty request timeout", ("qwen-pool", "--request-timeout", ""), ["--request-timeout"]),
     # paths
     ("relative path", ("qwen-pool", "--path", "v1"), ["--path", "start with"]),
     ("double slash", ("qwen-pool", "--path", "/a//b"), ["//"]),
@@ -215,7 +228,19 @@ def test_durations_follow_gep_2257_at_the_cli(text: str) -> None:
     assert "Traceback" not in result.output
     if DURATION.fullmatch(text):
         assert result.exit_code == 0, result.output
-        assert "request: " in result.output
+        assert _route_timeout(result) == text
+    elif result.exit_code == 0:
+        # A kubectl form (1.5s, 0, -0s): the manifest gets its exact GEP-2257 equal.
+        written = _route_timeout(result)
+        assert DURATION.fullmatch(written), written
+        assert parse_duration(written, "x") == parse_duration(text, "x")
     else:
         assert result.exit_code == 2, result.output
-        assert "--route-timeout" in result.output and "GEP-2257" in result.output
+        assert result.output.startswith(f'error: --route-timeout "{text}": not a Gateway API')
+        assert "GEP-2257" in result.output
+
+
+def _route_timeout(result: Result) -> str:
+    route = yaml.safe_load(result.output)
+    request: str = route["spec"]["rules"][0]["timeouts"]["request"]
+    return request

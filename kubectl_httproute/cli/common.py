@@ -133,10 +133,12 @@ def fail_line(error: InferrouteError) -> str:
 
 def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = None) -> Cluster:
     """Load the kubeconfig as kubectl would and connect; imports the client only now."""
-    from ..cluster.client import DEFAULT_REQUEST_TIMEOUT, KubeClient, parse_request_timeout
+    from ..cluster.client import DEFAULT_REQUEST_TIMEOUT, KubeClient
+    from ..core.durations import parse_request_timeout
 
+    # Checked before the kubeconfig is read; the client gets seconds (0: no limit), never text.
     timeout = (
-        parse_request_timeout(flags.request_timeout)
+        parse_request_timeout(flags.request_timeout).seconds
         if flags.request_timeout is not None
         else DEFAULT_REQUEST_TIMEOUT
     )

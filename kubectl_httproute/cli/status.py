@@ -110,7 +110,7 @@ def status(ctx: click.Context, /, **params: Any) -> None:
 
 def build_status_options(params: dict[str, Any]) -> StatusOptions:
     """Flags → checked options; bad combinations are usage errors, before any request."""
-    from ..cluster.client import parse_request_timeout
+    from ..core.durations import parse_duration
 
     route = params.get("route")
     if route and params.get("all_namespaces"):
@@ -125,9 +125,8 @@ def build_status_options(params: dict[str, Any]) -> StatusOptions:
         )
     if probe and params.get("watch"):
         raise InvalidInput("--probe cannot be combined with --watch", "probe once, without --watch")
-    timeout = parse_request_timeout(params.get("probe_timeout") or "5s")
-    if timeout <= 0:
-        raise InvalidInput("--probe-timeout must be more than 0", "use e.g. 5s")
+    text = params.get("probe_timeout")
+    timeout = parse_duration("5s" if text is None else text, "--probe-timeout", allow_zero=False)
     return StatusOptions(
         route=route,
         all_namespaces=bool(params.get("all_namespaces")),
@@ -135,7 +134,7 @@ def build_status_options(params: dict[str, Any]) -> StatusOptions:
         watch=bool(params.get("watch")),
         probe=probe,
         model=params.get("model"),
-        probe_timeout=timeout,
+        probe_timeout=timeout.seconds,
     )
 
 

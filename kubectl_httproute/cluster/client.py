@@ -69,29 +69,6 @@ class Response:
         return json.loads(self.body) if self.body else None
 
 
-def parse_request_timeout(text: str) -> float:
-    """kubectl's --request-timeout: a bare number of seconds or a duration like 30s, 2m, 1h."""
-    units = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-    value = text.strip()
-    try:
-        for unit in ("ms", "s", "m", "h"):
-            if value.endswith(unit) and value[: -len(unit)].replace(".", "", 1).isdigit():
-                seconds = float(value[: -len(unit)]) * units[unit]
-                break
-        else:
-            seconds = float(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        from ..errors import InvalidInput
-
-        raise InvalidInput(
-            f'--request-timeout "{text}": not a duration',
-            "use a number of seconds or a duration such as 30s, 2m; 0 means no timeout",
-        )
-    return seconds
-
-
 def parse_warning_header(value: str) -> str:
     """The text of a `Warning: 299 - "text"` header (RFC 7234 warn-text)."""
     parts = value.split(" ", 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..errors import InvalidInput
-from . import validation
+from . import durations, validation
 from .model import POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
 
 DRY_RUN_MODES = ("none", "client", "server")
@@ -124,9 +124,16 @@ def build_expose_options(
         raise InvalidInput("--header names a header twice", "match each header name once")
     if port is not None:
         validation.check_port(port, "--port")
-    req = validation.parse_duration(route_timeout, "--route-timeout") if route_timeout else None
+    # `is not None`, not truthiness: an empty --route-timeout '' is refused, not taken for 0s.
+    req = (
+        durations.to_gateway_duration(route_timeout, validation.FLAG_ROUTE_TIMEOUT)
+        if route_timeout is not None
+        else None
+    )
     backend = (
-        validation.parse_duration(backend_timeout, "--backend-timeout") if backend_timeout else None
+        durations.to_gateway_duration(backend_timeout, validation.FLAG_BACKEND_TIMEOUT)
+        if backend_timeout is not None
+        else None
     )
     validation.check_timeouts(req or "0s", backend or "0s")
     if pool_group is not None and pool_group not in POOL_GROUPS:
@@ -147,7 +154,7 @@ def build_expose_options(
             )
     if record_path is not None and no_record:
         raise InvalidInput("--record and --no-record contradict each other", "use one of them")
-    wait_timeout = validation.parse_duration(timeout, "--timeout")
+    wait_timeout = durations.parse_duration(timeout, "--timeout")
     return ExposeOptions(
         namespace=ns,
         pools=tuple(pool_requests),
@@ -167,7 +174,7 @@ def build_expose_options(
         yes=yes,
         force_conflicts=force_conflicts,
         wait=wait,
-        wait_timeout_ms=validation.duration_ms(wait_timeout),
+        wait_timeout_ms=wait_timeout.milliseconds,
         record_path=record_path,
         no_record=no_record,
         force=force,

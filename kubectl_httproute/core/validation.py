@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..errors import InvalidInput
+from .durations import check_gateway_duration
 from .model import POOL_GROUPS, HeaderMatch, ObjectRef, RouteSpec
 
 # The flag names used in messages from check_route_spec; the CLI defines the same flags.
@@ -48,7 +49,6 @@ DNS_LABEL_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 SECTION_NAME_PATTERN = DNS_SUBDOMAIN_PATTERN
 HOSTNAME_PATTERN = r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 HEADER_NAME_PATTERN = r"^[A-Za-z0-9!#$%&'*+\-.^_\x60|~]+$"
-DURATION_PATTERN = r"^([0-9]{1,5}(h|m|s|ms)){1,4}$"
 PATH_CHARS_PATTERN = r"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$"
 
 # fullmatch, never match: Python's `$` also matches before a trailing newline.
@@ -56,14 +56,10 @@ _DNS_SUBDOMAIN = re.compile(DNS_SUBDOMAIN_PATTERN)
 _DNS_LABEL = re.compile(DNS_LABEL_PATTERN)
 _HOSTNAME = re.compile(HOSTNAME_PATTERN)
 _HEADER_NAME = re.compile(HEADER_NAME_PATTERN)
-_DURATION = re.compile(DURATION_PATTERN)
-_DURATION_PART = re.compile(r"([0-9]{1,5})(ms|h|m|s)")
 _PATH_CHARS = re.compile(PATH_CHARS_PATTERN)
 _DIGITS = re.compile(r"[0-9]+")
 # Kubernetes label keys: optional DNS-subdomain prefix, then a qualified name.
 _LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-
-_UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1_000, "ms": 1}
 
 _NAME_HINT = (
     "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, "
@@ -73,7 +69,6 @@ _LABEL_HINT = (
     "use lowercase letters, digits and '-', starting and ending with a letter or digit, "
     "at most 63 characters (e.g. llm)"
 )
-_DURATION_HINT = "use 1h, 30m, 90s, 500ms or combinations like 1m30s; 0s means no timeout"
 
 
 def _name_problem(value: str, max_len: int, dots: bool) -> str | None:
@@ -125,23 +120,6 @@ def check_section_name(value: str, what: str = FLAG_SECTION_NAME) -> str:
     return value
 
 
-def parse_duration(value: str, flag: str) -> str:
-    """Return value unchanged if it is a Gateway API duration (GEP-2257), else raise."""
-    # GEP-2257: the CRD pattern, read as Go's time.ParseDuration reads it. Units may repeat or come
-    # in any order ("1s1s" is 2s); the API server accepts that, so the plugin does too.
-    if not _DURATION.fullmatch(value):
-        raise InvalidInput(
-            f'{flag} "{value}": not a Gateway API duration (GEP-2257)', _DURATION_HINT
-        )
-    return value
-
-
-def duration_ms(value: str) -> int:
-    """Return a GEP-2257 duration in milliseconds (the sum of its components)."""
-    parse_duration(value, "duration")
-    return sum(int(n) * _UNIT_MS[unit] for n, unit in _DURATION_PART.findall(value))
-
-
 def check_timeouts(
     request: str | None,
     backend_request: str | None,
@@ -149,17 +127,18 @@ def check_timeouts(
     request_flag: str = FLAG_ROUTE_TIMEOUT,
     backend_flag: str = FLAG_BACKEND_TIMEOUT,
 ) -> None:
-    """Check both timeouts' syntax and the CRD's rule that backendRequest fits inside request."""
-    if request is not None:
-        parse_duration(request, request_flag)
-    if backend_request is not None:
-        parse_duration(backend_request, backend_flag)
-    if request is None or backend_request is None:
+    """Check both timeouts are GEP-2257 and the CRD's rule that backendRequest fits in request."""
+    req = check_gateway_duration(request, request_flag) if request is not None else None
+    backend = (
+        check_gateway_duration(backend_request, backend_flag)
+        if backend_request is not None
+        else None
+    )
+    if req is None or backend is None:
         return
     # Mirrors the CEL rule exactly: !(request != 0s && backendRequest > request). A backendRequest
     # of 0s (no backend timeout) under a non-zero request passes: the request timeout still caps it.
-    req_ms, backend_ms = duration_ms(request), duration_ms(backend_request)
-    if req_ms != 0 and backend_ms > req_ms:
+    if req.nanoseconds != 0 and backend.nanoseconds > req.nanoseconds:
         raise InvalidInput(
             f'{backend_flag} "{backend_request}" is longer than {request_flag} "{request}"',
             f"make {backend_flag} at most {request}, or set {request_flag} 0s (no timeout)",
