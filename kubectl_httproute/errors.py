@@ -64,9 +64,3 @@ class NotApproved(InferrouteError):
     """The user declined, or there was nobody to ask: nothing was changed."""
 
     exit_code = EXIT_NOT_APPROVED
-
-
-class Unhealthy(InferrouteError):
-    """Applied, but the controller did not report the route healthy."""
-
-    exit_code = EXIT_UNHEALTHY

@@ -24,7 +24,6 @@ from .verify import (
     STALE,
     UNRESOLVED,
     GatewayView,
-    ParentConditions,
     Verdict,
     route_verdict,
 )
@@ -223,11 +222,6 @@ def _not_accepted(
             verdict.fix,
         )
     return Finding(ERROR, subject, verdict.summary, verdict.fix)
-
-
-def _pool_label(group: str, ref: ObjectRef, route_ns: str) -> str:
-    name = ref.name if ref.namespace == route_ns else str(ref)
-    return f"{name} ({group or 'no group'})"
 
 
 def _backend_not_found(route: RouteInfo, inv: Inventory, verdict: Verdict) -> list[Finding]:
@@ -510,7 +504,3 @@ def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
     shadowed = shadowed_routes(inv.competitors)
     ordered = sorted(inv.routes, key=lambda r: (r.ref.namespace, r.ref.name))
     return [diagnose_route(r, inv, shadowed.get(r.ref)) for r in ordered]
-
-
-def parent_conditions(route: RouteInfo) -> tuple[ParentConditions, ...]:
-    return route.parents

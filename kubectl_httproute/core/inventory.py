@@ -64,7 +64,6 @@ class RouteInfo(NamedTuple):
     generation: int | None
     parents: tuple[ParentConditions, ...]
     paths: tuple[str, ...]  # "/" for PathPrefix /, "=/x" for Exact /x, "~re" for regex
-    has_timeouts: bool
     # status.parents[].parentRef of each entry of `parents`, in the same order.
     parent_refs: tuple[ParentRef, ...] = ()
 
@@ -249,7 +248,6 @@ def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, b
         generation=_int(meta.get("generation")),
         parents=parents,
         paths=tuple(paths),
-        has_timeouts=any("timeouts" in r for r in rules),
         parent_refs=parent_refs,
     )
     return summary, info, accepted

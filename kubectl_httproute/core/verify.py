@@ -181,12 +181,6 @@ def _gateway_entries(route: dict[str, Any], gateway: ObjectRef) -> list[ParentCo
     ]
 
 
-def find_parent_status(route: dict[str, Any], gateway: ObjectRef) -> ParentConditions | None:
-    """The route's status entry for that Gateway, or None when no controller has written one."""
-    entries = _gateway_entries(route, gateway)
-    return entries[0] if entries else None
-
-
 def _is_current(condition: Condition, generation: int | None) -> bool:
     # A condition without observedGeneration, or a route without generation, cannot be compared:
     # count it as current. "Ahead" only happens in a delete/recreate race; waiting on it would hang.
