@@ -19,7 +19,6 @@ from kubectl_httproute.core.preflight import (
     check_pool_health,
     check_reference_grants,
     check_timeouts,
-    grant_permits,
     hostnames_intersect,
     render_findings,
     required_access,
@@ -28,7 +27,6 @@ from kubectl_httproute.core.preflight import (
 )
 
 V1 = "inference.networking.k8s.io"
-ALPHA = "inference.networking.x-k8s.io"
 GW = ObjectRef("llm", "inference-gateway")
 
 
@@ -225,15 +223,6 @@ def test_section_name_picks_one_listener_and_must_exist() -> None:
 
 
 # --- reference grants ------------------------------------------------------------------------
-
-
-def test_grants_are_group_and_name_aware() -> None:
-    grant = reference_grant("g", "models", "llm", to_group=V1, to_name="qwen")
-    assert grant_permits(grant, "llm", V1, "qwen")
-    assert not grant_permits(grant, "llm", V1, "other")
-    assert not grant_permits(grant, "llm", ALPHA, "qwen")
-    assert not grant_permits(grant, "apps", V1, "qwen")
-    assert grant_permits(reference_grant("g", "models", "llm", to_group=V1), "llm", V1, "any")
 
 
 def test_a_cross_namespace_pool_without_grant_shows_the_grant_needed() -> None:

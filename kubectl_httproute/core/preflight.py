@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import InferrouteError
+from .grants import reduce_grant
 from .model import (
     FIELD_MANAGER,
     GATEWAY_GROUP,
@@ -330,26 +331,6 @@ def check_listeners(
 # --- 3. cross-namespace pools --------------------------------------------------------------------
 
 
-def grant_permits(
-    grant: Mapping[str, Any], route_namespace: str, pool_group: str, pool_name: str
-) -> bool:
-    """Whether a ReferenceGrant lets HTTPRoutes in route_namespace reference this pool."""
-    spec = grant.get("spec") or {}
-    from_ok = any(
-        f.get("group") == GATEWAY_GROUP
-        and f.get("kind") == "HTTPRoute"
-        and f.get("namespace") == route_namespace
-        for f in spec.get("from") or []
-    )
-    to_ok = any(
-        (t.get("group") or "") == pool_group
-        and t.get("kind") == "InferencePool"
-        and t.get("name") in (None, "", pool_name)
-        for t in spec.get("to") or []
-    )
-    return from_ok and to_ok
-
-
 def missing_reference_grants(
     route_namespace: str,
     pools: Sequence[tuple[ObjectRef, str]],
@@ -362,8 +343,8 @@ def missing_reference_grants(
     for ref, group in pools:
         if ref.namespace == route_namespace:
             continue
-        grants = grants_by_namespace.get(ref.namespace) or []
-        if not any(grant_permits(g, route_namespace, group, ref.name) for g in grants):
+        grants = [reduce_grant(g) for g in grants_by_namespace.get(ref.namespace) or []]
+        if not any(g.permits(route_namespace, group, ref.name) for g in grants):
             needed.append(build_reference_grant(route_namespace, ref.namespace, group, ref.name))
     return needed
 
