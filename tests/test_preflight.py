@@ -19,7 +19,6 @@ from kubectl_httproute.core.preflight import (
     check_pool_health,
     check_reference_grants,
     check_timeouts,
-    hostnames_intersect,
     render_findings,
     required_access,
     rules_allow,
@@ -130,26 +129,6 @@ def test_namespace_selectors_follow_label_selector_rules(
     selector: dict[str, Any] | None, labels: dict[str, str], matches: bool
 ) -> None:
     assert selector_matches(selector, labels) is matches
-
-
-@pytest.mark.parametrize(
-    ("listener_host", "route_host", "intersect"),
-    [
-        ("llm.example.com", "llm.example.com", True),
-        ("llm.example.com", "other.example.com", False),
-        ("*.example.com", "llm.example.com", True),
-        ("*.example.com", "a.b.example.com", True),
-        ("*.example.com", "example.com", False),
-        ("llm.example.com", "*.example.com", True),
-        ("*.example.com", "*.b.example.com", True),
-        ("*.example.com", "*.example.org", False),
-        ("LLM.example.com", "llm.example.com", True),
-    ],
-)
-def test_hostnames_intersect_like_gateway_api(
-    listener_host: str, route_host: str, intersect: bool
-) -> None:
-    assert hostnames_intersect(listener_host, route_host) is intersect
 
 
 def _check(gw: dict[str, Any], **kw: Any) -> list[PreflightFinding]:

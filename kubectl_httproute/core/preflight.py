@@ -20,6 +20,7 @@ from .model import (
     MANAGED_BY_VALUE,
     ObjectRef,
 )
+from .precedence import hostnames_intersect
 
 ERROR = "error"
 WARNING = "warning"
@@ -182,20 +183,6 @@ def describe_selector(selector: Mapping[str, Any] | None) -> str:
         values = ",".join(expr.get("values") or [])
         parts.append(f"{expr.get('key')} {expr.get('operator')} ({values})".replace(" ()", ""))
     return ", ".join(parts) or "(empty: every namespace)"
-
-
-def hostnames_intersect(listener_host: str, route_host: str) -> bool:
-    """Gateway API hostname matching: `*.example.com` is a suffix match (one or more labels)."""
-    a, b = listener_host.lower(), route_host.lower()
-    if a == b:
-        return True
-    if a.startswith("*.") and b.startswith("*."):
-        return a.endswith(b[1:]) or b.endswith(a[1:])
-    if a.startswith("*."):
-        return b.endswith(a[1:])
-    if b.startswith("*."):
-        return a.endswith(b[1:])
-    return False
 
 
 def listener_refusal(
