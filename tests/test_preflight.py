@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from fakekube.objects import gateway, httproute, listener, reference_grant
 
+from kubectl_httproute.core.findings import ERROR, WARNING, Finding
 from kubectl_httproute.core.model import FIELD_MANAGER, ObjectRef
 from kubectl_httproute.core.preflight import (
     AccessCheck,
-    PreflightFinding,
     blocked_error,
     blocking,
     check_existing_route,
@@ -19,7 +19,6 @@ from kubectl_httproute.core.preflight import (
     check_pool_health,
     check_reference_grants,
     check_timeouts,
-    render_findings,
     required_access,
     rules_allow,
     selector_matches,
@@ -131,7 +130,7 @@ def test_namespace_selectors_follow_label_selector_rules(
     assert selector_matches(selector, labels) is matches
 
 
-def _check(gw: dict[str, Any], **kw: Any) -> list[PreflightFinding]:
+def _check(gw: dict[str, Any], **kw: Any) -> list[Finding]:
     kw.setdefault("route_namespace", "llm")
     kw.setdefault("namespace_labels", {"kubernetes.io/metadata.name": kw["route_namespace"]})
     return check_listeners(gw, **kw)
@@ -305,15 +304,12 @@ def test_pool_health_warns_about_no_pods_no_ready_pods_and_a_missing_picker() ->
 # --- rendering and the blocking error --------------------------------------------------------
 
 
-def test_render_and_blocked_error_carry_the_fix() -> None:
+def test_blocked_error_carries_the_fix() -> None:
     findings = [
-        PreflightFinding("permission", "error", "you may not patch x", "ask", blocking=True),
-        PreflightFinding("listener", "error", "no listener", "change it", blocking=True),
-        PreflightFinding("reference-grant", "warning", "grant", "", yaml="kind: ReferenceGrant\n"),
+        Finding(ERROR, "", "you may not patch x", "ask", check="permission", blocking=True),
+        Finding(ERROR, "", "no listener", "change it", check="listener", blocking=True),
+        Finding(WARNING, "", "grant", "", "kind: ReferenceGrant\n", check="reference-grant"),
     ]
-    text = render_findings(findings)
-    assert "✗ error: you may not patch x\n      fix: ask" in text
-    assert "      kind: ReferenceGrant" in text
     error = blocked_error(blocking(findings))
     assert "you may not patch x (and 1 more blocking finding(s) above)" in error.message
     assert "nothing was changed" in error.message and error.hint == "ask"

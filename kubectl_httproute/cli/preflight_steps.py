@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..core.findings import INFO, WARNING, Finding
 from ..core.model import (
     FIELD_MANAGER,
     GATEWAY_GROUP,
@@ -25,10 +26,7 @@ from ..core.model import (
     ServedApis,
 )
 from ..core.preflight import (
-    INFO,
-    WARNING,
     AccessCheck,
-    PreflightFinding,
     blocked_error,
     blocking,
     check_existing_route,
@@ -40,11 +38,11 @@ from ..core.preflight import (
     check_shadowing,
     check_timeouts,
     missing_reference_grants,
-    render_findings,
     required_access,
     rules_allow,
 )
 from ..errors import ApiError
+from ..render.findings import render_findings
 from .common import heading, say, stdin_is_tty
 
 if TYPE_CHECKING:
@@ -55,7 +53,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class PreflightResult:
-    findings: list[PreflightFinding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)  # ReferenceGrants still missing
     grant_api: ResourceApi | None = None
 
@@ -87,12 +85,13 @@ def run_preflight(
     for namespace in foreign:
         if served.reference_grants is None:
             result.findings.append(
-                PreflightFinding(
-                    "reference-grant",
+                Finding(
                     WARNING,
+                    "",
                     "the cluster does not serve ReferenceGrants: the pools in namespace "
                     f'"{namespace}" cannot be granted to this route',
                     "install the Gateway API CRDs, or put the route in the pools' namespace",
+                    check="reference-grant",
                 )
             )
             continue
@@ -199,7 +198,7 @@ def _shadowing(
     gateway_obj: dict[str, Any],
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     from ..core.precedence import summarize_route
 
     meta = gateway_obj.get("metadata") or {}
@@ -219,11 +218,12 @@ def _shadowing(
         others = None
     if others is None:
         return [
-            PreflightFinding(
-                "shadowing",
+            Finding(
                 INFO,
+                "",
                 "could not list HTTPRoutes to check for overlapping routes (no permission)",
                 "check with `kubectl get httproutes -A`",
+                check="shadowing",
             )
         ]
     if existing is not None:
@@ -276,7 +276,7 @@ def _tolerant_get(
 # --- printing and asking -------------------------------------------------------------------------
 
 
-def print_findings(findings: Sequence[PreflightFinding], human: bool) -> None:
+def print_findings(findings: Sequence[Finding], human: bool) -> None:
     """Findings before the approval question; with -o, only warnings and errors, to stderr."""
     if not human:
         findings = [f for f in findings if f.severity != INFO]
@@ -290,7 +290,7 @@ def print_findings(findings: Sequence[PreflightFinding], human: bool) -> None:
     say(render_findings(findings).rstrip("\n"), err=not human)
 
 
-def stop_if_blocked(findings: Sequence[PreflightFinding]) -> None:
+def stop_if_blocked(findings: Sequence[Finding]) -> None:
     stops = blocking(findings)
     if stops:
         raise blocked_error(stops)

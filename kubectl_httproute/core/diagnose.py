@@ -11,42 +11,23 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .findings import ERROR, SHADOWED_CHECK, WARNING, Finding
 from .inventory import Inventory, PoolState, RouteInfo
 from .model import POOL_GROUP_V1, Condition, ObjectRef
 from .precedence import Shadowing
-from .verify import (
-    ACCEPTED,
+from .verdict import (
+    DEGRADED,
     NO_CONTROLLER,
     NOT_ACCEPTED,
     PENDING,
-    READY,
-    RESOLVED_REFS,
     STALE,
     UNRESOLVED,
-    GatewayView,
     Verdict,
-    route_verdict,
+    is_healthy,
+    shadowed_state,
+    worst,
 )
-
-SHADOWED = "Shadowed"
-# Accepted and resolved, but a Gateway or pool the route depends on reports a problem.
-DEGRADED = "Degraded"
-
-ERROR = "error"
-WARNING = "warning"
-
-# Worst first: a route's verdict is the worst over its Gateways.
-VERDICT_ORDER = (NO_CONTROLLER, NOT_ACCEPTED, UNRESOLVED, STALE, PENDING, SHADOWED, DEGRADED, READY)
-
-
-class Finding(NamedTuple):
-    """One problem: what is wrong, in one line, and the fix (with YAML to apply when there is)."""
-
-    severity: str  # error | warning
-    subject: str  # "HTTPRoute llm/qwen-pool", "Gateway llm/inference-gateway", ...
-    what: str
-    fix: str
-    fix_yaml: str | None = None
+from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict
 
 
 class GatewayJudgement(NamedTuple):
@@ -63,7 +44,7 @@ class RouteDiagnosis(NamedTuple):
 
     @property
     def ready(self) -> bool:
-        return self.verdict == READY
+        return is_healthy(self.verdict)
 
 
 def _one_line(text: str) -> str:
@@ -72,10 +53,6 @@ def _one_line(text: str) -> str:
 
 def _route_subject(route: RouteInfo) -> str:
     return f"HTTPRoute {route.ref}"
-
-
-def _worst(states: list[str]) -> str:
-    return min(states, key=VERDICT_ORDER.index) if states else NO_CONTROLLER
 
 
 def _find(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
@@ -478,7 +455,7 @@ def diagnose_route(
                 findings.extend(
                     f for f in _pool_findings(pool, gateway, accepted, inv) if f not in findings
                 )
-    state = _worst(states)
+    state = worst(states)
     if shadowing is not None:
         findings.append(
             Finding(
@@ -488,11 +465,11 @@ def diagnose_route(
                 f"traffic ({shadowing.detail})",
                 f"give the route a more specific match (a longer path prefix, a header) or its "
                 f"own hostname, or delete the older route {shadowing.winner}",
+                check=SHADOWED_CHECK,
             )
         )
-        if state == READY:
-            state = SHADOWED
-    if state == READY and any(f.severity == ERROR for f in findings):
+        state = shadowed_state(state)
+    if is_healthy(state) and any(f.severity == ERROR for f in findings):
         state = DEGRADED
     return RouteDiagnosis(route, state, tuple(judgements), tuple(findings))
 

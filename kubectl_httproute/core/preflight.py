@@ -1,6 +1,6 @@
 """Preflight checks: what will happen before anything changes. Pure: plain data in, findings out.
 
-Each check takes summaries or plain dicts the CLI has read and returns `PreflightFinding`s, each
+Each check takes summaries or plain dicts the CLI has read and returns `Finding`s, each
 with the fix. A blocking finding stops `expose` before any write.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import InferrouteError
+from .findings import ERROR, INFO, SHADOWED_CHECK, WARNING, Finding
 from .grants import reduce_grant
 from .model import (
     FIELD_MANAGER,
@@ -22,12 +23,7 @@ from .model import (
 )
 from .precedence import hostnames_intersect
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
-# The check name of the finding that the new route itself would get no traffic.
-SHADOWED = "shadowed"
 # Metadata the server owns: never part of a diff between what is there and what we want.
 VOLATILE_METADATA = (
     "uid",
@@ -39,26 +35,15 @@ VOLATILE_METADATA = (
 )
 
 
-class PreflightFinding(NamedTuple):
-    """One thing preflight found: how bad, what it means, what to do, and text to show."""
-
-    check: str
-    severity: str  # error | warning | info
-    message: str
-    fix: str = ""
-    blocking: bool = False
-    yaml: str | None = None
-
-
 class PreflightBlocked(InferrouteError):
     """A preflight check found that the apply would fail or do harm: nothing was changed."""
 
 
-def blocking(findings: Iterable[PreflightFinding]) -> list[PreflightFinding]:
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocking]
 
 
-def blocked_error(findings: Sequence[PreflightFinding]) -> PreflightBlocked:
+def blocked_error(findings: Sequence[Finding]) -> PreflightBlocked:
     """The one-line error for the first blocking finding (and how many more there are)."""
     first = findings[0]
     more = f" (and {len(findings) - 1} more blocking finding(s) above)" if len(findings) > 1 else ""
@@ -121,28 +106,30 @@ def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
     return False
 
 
-def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[PreflightFinding]:
+def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Finding]:
     """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
     findings = []
     for check, allowed in results:
         if allowed:
             continue
         findings.append(
-            PreflightFinding(
-                "permission",
+            Finding(
                 ERROR,
+                "",
                 f'you may not {check.verb} {check.qualified} in namespace "{check.namespace}"',
                 f"ask your cluster admin for {check.verb} on {check.resource} "
                 f"(check with `{check.can_i()}`)",
+                check="permission",
                 blocking=True,
             )
         )
     if results and not findings:
         findings.append(
-            PreflightFinding(
-                "permission",
+            Finding(
                 INFO,
+                "",
                 "you may create and patch HTTPRoutes and read the Gateway and pools",
+                check="permission",
             )
         )
     return findings
@@ -241,7 +228,7 @@ def check_listeners(
     hostnames: Sequence[str] = (),
     section_name: str | None = None,
     force: bool = False,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Would any listener admit the route? If none, say which exist and why each refuses."""
     meta = gateway.get("metadata") or {}
     gw = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
@@ -249,13 +236,14 @@ def check_listeners(
     names = [str(lst.get("name", "")) for lst in listeners]
     if section_name is not None and section_name not in names:
         return [
-            PreflightFinding(
-                "listener",
+            Finding(
                 WARNING if force else ERROR,
+                "",
                 f'Gateway {gw} has no listener named "{section_name}" (listeners: '
                 f"{', '.join(names) or 'none'})",
                 "name one of its listeners with --section-name, or leave it out"
                 + ("" if force else "; --force creates the route anyway"),
+                check="listener",
                 blocking=not force,
             )
         ]
@@ -274,41 +262,46 @@ def check_listeners(
             admitting.append(str(lst.get("name", "")))
         else:
             refusals.append((str(lst.get("name", "")), why))
-    findings: list[PreflightFinding] = []
+    findings: list[Finding] = []
     selector_unknown = namespace_labels is None and any(
         ((lst.get("allowedRoutes") or {}).get("namespaces") or {}).get("from") == "Selector"
         for lst in candidates
     )
     if selector_unknown:
         findings.append(
-            PreflightFinding(
-                "listener",
+            Finding(
                 WARNING,
+                "",
                 f'could not read namespace "{route_namespace}" to check the allowedRoutes '
                 "namespace selector",
                 f"check it yourself: `kubectl get namespace {route_namespace} --show-labels`",
+                check="listener",
             )
         )
     if admitting:
         findings.append(
-            PreflightFinding(
-                "listener", INFO, f"Gateway {gw} listener(s) that admit it: {', '.join(admitting)}"
+            Finding(
+                INFO,
+                "",
+                f"Gateway {gw} listener(s) that admit it: {', '.join(admitting)}",
+                check="listener",
             )
         )
         for name, why in refusals:
             findings.append(
-                PreflightFinding("listener", INFO, f"listener {name} does not admit it: {why}")
+                Finding(INFO, "", f"listener {name} does not admit it: {why}", check="listener")
             )
         return findings
     detail = "; ".join(f"{name}: {why}" for name, why in refusals) or "it has no listeners"
     findings.append(
-        PreflightFinding(
-            "listener",
+        Finding(
             WARNING if force else ERROR,
+            "",
             f"no listener of Gateway {gw} would admit this route ({detail})",
             "change the listener's allowedRoutes (or hostname), or pick another listener with "
             "--section-name or other --hostname values"
             + ("" if force else "; --force creates the route anyway"),
+            check="listener",
             blocking=not force,
         )
     )
@@ -342,7 +335,7 @@ def check_reference_grants(
     grants_by_namespace: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     create: bool,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """A pool in another namespace without a ReferenceGrant: show the grant it needs."""
     from .manifest import render_yaml
 
@@ -352,20 +345,19 @@ def check_reference_grants(
         pool = grant["spec"]["to"][0].get("name", "")
         where = f"InferencePool {meta['namespace']}/{pool}"
         findings.append(
-            PreflightFinding(
-                "reference-grant",
+            Finding(
                 INFO if create else WARNING,
-                (
-                    f"will create ReferenceGrant {meta['namespace']}/{meta['name']} so the route "
-                    f"may use {where}"
-                    if create
-                    else f'no ReferenceGrant in namespace "{meta["namespace"]}" lets HTTPRoutes '
-                    f'from "{route_namespace}" use {where}: the route would get '
-                    "ResolvedRefs=False/RefNotPermitted"
-                ),
+                "",
+                f"will create ReferenceGrant {meta['namespace']}/{meta['name']} so the route "
+                f"may use {where}"
+                if create
+                else f'no ReferenceGrant in namespace "{meta["namespace"]}" lets HTTPRoutes '
+                f'from "{route_namespace}" use {where}: the route would get '
+                "ResolvedRefs=False/RefNotPermitted",
                 ""
                 if create
                 else "agree to create it at the prompt, or pass --create-reference-grant",
+                check="reference-grant",
                 yaml=render_yaml(grant),
             )
         )
@@ -375,7 +367,7 @@ def check_reference_grants(
 # --- 4. shadowing --------------------------------------------------------------------------------
 
 
-def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]:
+def check_shadowing(route: Any, others: Sequence[Any]) -> list[Finding]:
     """Routes on the same Gateway whose hostnames and matches overlap: who wins, who loses.
 
     route and others are `precedence.RouteSummary`s; the new route has no creationTimestamp
@@ -397,32 +389,35 @@ def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]
             continue
         winner = min((route, other), key=_age_rank)
         findings.append(
-            PreflightFinding(
-                "shadowing",
+            Finding(
                 INFO,
+                "",
                 f"HTTPRoute {other.ref} on the same Gateway also matches "
                 f"{shared[0].describe()} for overlapping hostnames; {winner.ref} wins "
                 "(oldest creationTimestamp, then namespace/name)",
+                check="shadowing",
             )
         )
     for item in find_shadowing(route, others):
         if item.loser == route.ref:
             findings.append(
-                PreflightFinding(
-                    SHADOWED,
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
                     "add a --hostname, a more specific --path or a --header so requests reach it",
+                    check=SHADOWED_CHECK,
                 )
             )
         elif item.winner == route.ref:
             findings.append(
-                PreflightFinding(
-                    "shadowing",
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {route.ref} would shadow {item.loser} on {item.gateway}: "
                     f"{item.detail}",
                     f"make sure {item.loser} is meant to stop getting that traffic",
+                    check="shadowing",
                 )
             )
     return findings
@@ -477,7 +472,7 @@ def route_diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
 
 def check_existing_route(
     live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Show what changes; refuse to take over a route someone else manages unless forced."""
     if live is None:
         return []
@@ -488,35 +483,38 @@ def check_existing_route(
         owners = ", ".join(managers_of(live)) or "unknown"
         if force_conflicts:
             return [
-                PreflightFinding(
-                    "existing-route",
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {ref} exists and is managed by {owners}, not kubectl-inferroute: "
                     "--force-conflicts takes it over",
                     "",
+                    check="existing-route",
                     yaml=diff or None,
                 )
             ]
         return [
-            PreflightFinding(
-                "existing-route",
+            Finding(
                 ERROR,
+                "",
                 f"HTTPRoute {ref} already exists and kubectl-inferroute does not manage it "
                 f"(managed by {owners})",
                 "choose another --name, or pass --force-conflicts to take it over",
+                check="existing-route",
                 blocking=True,
                 yaml=diff or None,
             )
         ]
     if not diff:
         return [
-            PreflightFinding("existing-route", INFO, f"HTTPRoute {ref} exists and is up to date")
+            Finding(INFO, "", f"HTTPRoute {ref} exists and is up to date", check="existing-route")
         ]
     return [
-        PreflightFinding(
-            "existing-route",
+        Finding(
             INFO,
+            "",
             f"HTTPRoute {ref} exists (managed by kubectl-inferroute) and will be updated:",
+            check="existing-route",
             yaml=diff,
         )
     ]
@@ -525,7 +523,7 @@ def check_existing_route(
 # --- 6. provider-aware timeouts ------------------------------------------------------------------
 
 
-def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFinding]:
+def check_timeouts(class_name: str, timeouts_given: bool) -> list[Finding]:
     """GKE's controllers reject rules[].timeouts: leave them out there, and say why."""
     from .discovery import is_gke_class
 
@@ -533,20 +531,22 @@ def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFindi
         return []
     if not timeouts_given:
         return [
-            PreflightFinding(
-                "timeouts",
+            Finding(
                 INFO,
+                "",
                 f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
                 "them; set the timeout with a GCPBackendPolicy instead",
+                check="timeouts",
             )
         ]
     return [
-        PreflightFinding(
-            "timeouts",
+        Finding(
             WARNING,
+            "",
             f"GKE gateway class {class_name} rejects rules[].timeouts (Accepted=False, "
             "UnsupportedValue)",
             "drop --route-timeout/--backend-timeout and set the timeout with a GCPBackendPolicy",
+            check="timeouts",
         )
     ]
 
@@ -554,7 +554,7 @@ def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFindi
 # --- the Gateway's controller -------------------------------------------------------------------
 
 
-def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFinding]:
+def check_gateway_controller(gateway: Mapping[str, Any]) -> list[Finding]:
     """A Gateway no controller has accepted will not give the route a verdict either.
 
     Without a controller a Gateway keeps the CRD's default status (Accepted Unknown, reason
@@ -573,23 +573,25 @@ def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFindin
     if accepted is None or accepted.get("status") == "Unknown":
         reason = "no status" if accepted is None else f"Accepted Unknown ({accepted.get('reason')})"
         return [
-            PreflightFinding(
-                "gateway",
+            Finding(
                 WARNING,
+                "",
                 f"no controller has accepted Gateway {ref} yet ({reason}): the route may get "
                 "no verdict",
                 fix,
+                check="gateway",
             )
         ]
     if accepted.get("status") == "False":
         return [
-            PreflightFinding(
-                "gateway",
+            Finding(
                 WARNING,
+                "",
                 f"Gateway {ref} is not accepted by its controller ({accepted.get('reason')}: "
                 f"{accepted.get('message', '')})",
                 f"fix the Gateway first: `kubectl describe gateway -n {meta.get('namespace')} "
                 f"{meta.get('name')}`",
+                check="gateway",
             )
         ]
     return []
@@ -611,63 +613,49 @@ def check_pool_health(
     picker_service: Mapping[str, Any] | None,
     *,
     picker_checked: bool = True,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Warnings, never errors: no pods behind the pool, or no endpoint picker Service."""
     findings = []
     if pods is None:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 INFO,
+                "",
                 f"could not list the pods of InferencePool {pool} (no permission)",
                 f"check with `kubectl get pods -n {pool.namespace} -l {selector}`",
+                check="pool-health",
             )
         )
     elif not pods:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f"InferencePool {pool} selects no pods (selector {selector or '-'}): requests "
                 "would get 503 no healthy upstream",
                 "deploy the model server, or fix the pool's selector to match its pod labels",
+                check="pool-health",
             )
         )
     elif not any(_pod_ready(p) for p in pods):
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f"none of the {len(pods)} pod(s) of InferencePool {pool} is Ready",
                 f"check them: `kubectl get pods -n {pool.namespace} -l {selector}`",
+                check="pool-health",
             )
         )
     if picker_name and picker_checked and picker_service is None:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f'the endpoint picker Service "{picker_name}" of InferencePool {pool} is missing',
                 "deploy the endpoint picker (the inferencepool Helm chart does), or fix the "
                 "pool's endpointPickerRef",
+                check="pool-health",
             )
         )
     return findings
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-MARKS = {ERROR: "✗", WARNING: "!", INFO: "·"}
-
-
-def render_findings(findings: Sequence[PreflightFinding]) -> str:
-    """Findings as indented lines: mark, message, fix, and any YAML or diff below."""
-    lines = []
-    for finding in findings:
-        mark = MARKS.get(finding.severity, "-")
-        lines.append(f"  {mark} {finding.severity}: {finding.message}")
-        if finding.fix:
-            lines.append(f"      fix: {finding.fix}")
-        if finding.yaml:
-            lines.extend("      " + line for line in finding.yaml.rstrip("\n").splitlines())
-    return "\n".join(lines) + ("\n" if lines else "")

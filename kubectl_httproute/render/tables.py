@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.model import Condition, ObjectRef
-from ..core.verify import GatewayView, ParentConditions, Verdict
+from ..core.verdict import Verdict
+from ..core.verify import GatewayView, ParentConditions
 
 NONE = "<none>"  # what kubectl prints for an empty cell, so columns stay countable
 
