@@ -18,7 +18,6 @@ from kubectl_httproute.core.manifest import (
     for_display,
     render_json,
     render_yaml,
-    render_yaml_stream,
 )
 from kubectl_httproute.core.model import (
     POOL_GROUP_V1,
@@ -307,14 +306,6 @@ def test_renders_yaml_that_round_trips() -> None:
     for spec in CASES.values():
         route = build_httproute(spec)
         assert yaml.safe_load(render_yaml(route)) == route
-
-
-def test_joins_a_yaml_stream_with_document_separators() -> None:
-    route = build_httproute(DEFAULT)
-    grant = build_reference_grant("llm", "pools", POOL_GROUP_V1)
-    text = render_yaml_stream([route, grant])
-    assert text == render_yaml(route) + "---\n" + render_yaml(grant)
-    assert list(yaml.safe_load_all(text)) == [route, grant]
 
 
 def test_display_copy_drops_managed_fields_only() -> None:

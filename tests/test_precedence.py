@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
+import pytest
 from fakekube.objects import httproute
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kubectl_httproute.core.model import ObjectRef
 from kubectl_httproute.core.precedence import (
     MatchKey,
     find_shadowing,
+    hostnames_intersect,
     hostnames_overlap,
     shadowed_routes,
     summarize_route,
 )
+from kubectl_httproute.core.preflight import listener_refusal
 
 
 def route(
@@ -63,6 +69,84 @@ def test_a_rule_without_matches_is_path_prefix_root() -> None:
     obj = route("r")
     del obj["spec"]["rules"][0]["matches"]
     assert summarize_route(obj).matches == (MatchKey("PathPrefix", "/", None, 0, 0),)
+
+
+@pytest.mark.parametrize(
+    ("listener_host", "route_host", "intersect"),
+    [
+        ("llm.example.com", "llm.example.com", True),
+        ("llm.example.com", "other.example.com", False),
+        ("*.example.com", "llm.example.com", True),
+        ("*.example.com", "a.b.example.com", True),
+        ("*.example.com", "example.com", False),
+        ("llm.example.com", "*.example.com", True),
+        ("*.example.com", "*.b.example.com", True),
+        ("*.example.com", "*.example.org", False),
+        ("LLM.example.com", "llm.example.com", True),
+        ("*.example.com", "llm.xexample.com", False),
+        ("*.b.example.com", "*.example.com", True),
+    ],
+)
+def test_hostnames_intersect_like_gateway_api(
+    listener_host: str, route_host: str, intersect: bool
+) -> None:
+    assert hostnames_intersect(listener_host, route_host) is intersect
+
+
+# Hostnames over two labels, so that hypothesis meets shared suffixes often: precise ones of one
+# to four labels, wildcards over one to three.
+LABELS = ("a", "b")
+_precise = st.lists(st.sampled_from(LABELS), min_size=1, max_size=4).map(".".join)
+_wildcard = st.lists(st.sampled_from(LABELS), min_size=1, max_size=3).map(
+    lambda labels: "*." + ".".join(labels)
+)
+_hostname = st.one_of(_precise, _wildcard)
+# Every request host hostnames like those can match: one to five labels.
+REQUEST_HOSTS = [
+    ".".join(labels) for n in range(1, 6) for labels in itertools.product(LABELS, repeat=n)
+]
+
+
+def _matches(hostname: str, host: str) -> bool:
+    """The Gateway API rule, read literally: a wildcard label stands for one or more labels."""
+    if hostname.startswith("*."):
+        return host.endswith(hostname[1:])
+    return host == hostname
+
+
+@given(_hostname, _hostname, st.booleans())
+def test_two_hostnames_intersect_when_some_request_host_matches_both(
+    a: str, b: str, shout: bool
+) -> None:
+    expected = any(_matches(a, h) and _matches(b, h) for h in REQUEST_HOSTS)
+    assert hostnames_intersect(a.upper() if shout else a, b) is expected
+    assert hostnames_intersect(b, a) is expected
+
+
+@given(st.lists(_hostname, max_size=3), st.lists(_hostname, max_size=3))
+def test_hostname_lists_overlap_when_a_pair_intersects_or_either_means_any_host(
+    a: list[str], b: list[str]
+) -> None:
+    expected = not a or not b or any(hostnames_intersect(x, y) for x in a for y in b)
+    assert hostnames_overlap(tuple(a), tuple(b)) is expected
+    assert hostnames_overlap(tuple(b), tuple(a)) is expected
+
+
+@given(_hostname, st.lists(_hostname, min_size=1, max_size=3))
+def test_a_listener_hostname_refuses_a_route_exactly_when_it_meets_none_of_its_hostnames(
+    listener_host: str, hostnames: list[str]
+) -> None:
+    why = listener_refusal(
+        {"name": "http", "protocol": "HTTP", "hostname": listener_host},
+        gateway_namespace="llm",
+        route_namespace="llm",
+        namespace_labels={},
+        hostnames=hostnames,
+    )
+    meets = any(hostnames_intersect(listener_host, h) for h in hostnames)
+    assert (why is None) is meets
+    if why is not None:
+        assert why == f"its hostname {listener_host} matches none of " + ", ".join(hostnames)
 
 
 def test_hostnames_overlap_per_gateway_api_wildcards() -> None:

@@ -11,7 +11,7 @@ import pytest
 from golden import assert_golden
 
 from kubectl_httproute.core.model import ObjectRef, PoolBackend
-from kubectl_httproute.core.verify import Verdict
+from kubectl_httproute.core.verdict import Verdict
 from kubectl_httproute.errors import InferrouteError
 from kubectl_httproute.render.record import (
     RecordData,

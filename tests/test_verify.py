@@ -11,7 +11,6 @@ from kubectl_httproute.core.model import Condition, ObjectRef
 from kubectl_httproute.core.verify import (
     ParentConditions,
     condition_age,
-    find_parent_status,
     gateway_view,
     is_settled,
     parse_conditions,
@@ -137,21 +136,25 @@ def test_a_route_without_status_has_no_parent_statuses() -> None:
     assert route_parent_statuses(route()) == []
 
 
-def test_finds_the_status_entry_of_the_named_gateway() -> None:
+def test_judges_only_the_status_entry_of_the_named_gateway() -> None:
     other = parent_entry(accepted(), name="other-gateway")
     ours = parent_entry(accepted(), resolved())
-    found = find_parent_status(route(other, ours), GATEWAY)
-    assert found is not None
-    assert [c.type for c in found.conditions] == ["Accepted", "ResolvedRefs"]
+    # The other Gateway's entry lacks ResolvedRefs: taken for ours, it would make this Pending.
+    assert route_verdict(route(other, ours), GATEWAY).state == "Ready"
+    assert is_settled(route(other, ours), GATEWAY)
+    assert route_verdict(route(other), GATEWAY).state == "NoController"
 
 
 def test_does_not_take_a_same_named_gateway_in_another_namespace() -> None:
-    assert find_parent_status(route(parent_entry(accepted(), namespace="infra")), GATEWAY) is None
+    elsewhere = route(parent_entry(accepted(), resolved(), namespace="infra"))
+    assert route_verdict(elsewhere, GATEWAY).state == "NoController"
+    assert not is_settled(elsewhere, GATEWAY)
 
 
 def test_does_not_take_a_parent_of_another_kind() -> None:
-    entry = parent_entry(accepted(), group="", kind="Service")
-    assert find_parent_status(route(entry), GATEWAY) is None
+    service = route(parent_entry(accepted(), resolved(), group="", kind="Service"))
+    assert route_verdict(service, GATEWAY).state == "NoController"
+    assert not is_settled(service, GATEWAY)
 
 
 # --- is_settled ------------------------------------------------------------------------------

@@ -553,13 +553,9 @@ class _Progress:
 
 def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
     """Accepted and resolved, but an older route takes its traffic: not healthy (as `status`)."""
-    from ..core.preflight import SHADOWED
-    from ..core.verify import Verdict
+    from ..core.verdict import apply_shadowing
 
-    shadowed = next((f for f in findings if f.check == SHADOWED), None)
-    if shadowed is None or not verdict.healthy:
-        return verdict
-    return Verdict("Shadowed", False, shadowed.message, shadowed.fix)
+    return apply_shadowing(verdict, findings)
 
 
 def _for_display(obj: dict[str, Any]) -> dict[str, Any]:

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..core.preflight import INFO, PreflightFinding, blocked_error, blocking, render_findings
+from ..core.findings import INFO, Finding
+from ..core.preflight import blocked_error, blocking
+from ..render.findings import render_findings
 from .common import heading, say, stdin_is_tty
 
 if TYPE_CHECKING:
     from ..core.options import ExposeOptions
 
 
-def print_findings(findings: Sequence[PreflightFinding], human: bool) -> None:
+def print_findings(findings: Sequence[Finding], human: bool) -> None:
     """Findings before the approval question; with -o, only warnings and errors, to stderr."""
     if not human:
         findings = [f for f in findings if f.severity != INFO]
@@ -28,7 +30,7 @@ def print_findings(findings: Sequence[PreflightFinding], human: bool) -> None:
     say(render_findings(findings).rstrip("\n"), err=not human)
 
 
-def stop_if_blocked(findings: Sequence[PreflightFinding]) -> None:
+def stop_if_blocked(findings: Sequence[Finding]) -> None:
     stops = blocking(findings)
     if stops:
         raise blocked_error(stops)

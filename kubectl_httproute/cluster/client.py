@@ -369,10 +369,6 @@ class KubeClient:
             "DELETE", api.path(namespace, name), what=f"{api.kind} {name}", ok_statuses=(404,)
         )
 
-    def create(self, api: ResourceApi, obj: dict[str, Any], namespace: str | None = None) -> Any:
-        resp = self.request("POST", api.path(namespace), body=obj, what=api.kind)
-        return resp.json()
-
     def access_review(self, verb: str, group: str, resource: str, namespace: str) -> bool:
         """SelfSubjectAccessReview: may the current user do verb on resource in namespace?"""
         review = {
@@ -416,10 +412,6 @@ class KubeClient:
         status = (resp.json() or {}).get("status") or {}
         rules: ResourceRules = [*(status.get("resourceRules") or [])]
         return rules, bool(status.get("incomplete"))
-
-    def server_version(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.request("GET", "/version").json()
-        return result
 
     # --- discovery ---------------------------------------------------------------------------
 

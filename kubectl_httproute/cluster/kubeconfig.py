@@ -51,7 +51,6 @@ class KubeconfigSelection(NamedTuple):
     user_name: str
     namespace: str
     server: str
-    sources: tuple[str, ...]
 
 
 def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None) -> list[Path]:
@@ -237,7 +236,6 @@ def load_kubeconfig(
         user_name=user_name,
         namespace=namespace or ctx.get("namespace") or "default",
         server=server.rstrip("/"),
-        sources=tuple(str(p) for p in paths),
     )
 
 

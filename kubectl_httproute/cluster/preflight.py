@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.findings import INFO, WARNING, Finding
+from ..core.grants import GrantState
 from ..core.inventory import PodCount
 from ..core.model import (
     FIELD_MANAGER,
@@ -21,10 +23,7 @@ from ..core.model import (
     ServedApis,
 )
 from ..core.preflight import (
-    INFO,
-    WARNING,
     AccessCheck,
-    PreflightFinding,
     check_existing_route,
     check_gateway_controller,
     check_listeners,
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class PreflightResult:
-    findings: list[PreflightFinding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)  # ReferenceGrants still missing
     grant_api: ResourceApi | None = None
 
@@ -76,21 +75,22 @@ def run_preflight(
     )
 
     # 3. Pools in other namespaces need a ReferenceGrant there.
-    grants_by_ns: dict[str, list[dict[str, Any]]] = {}
+    grants_by_ns: dict[str, list[GrantState]] = {}
     foreign = sorted({ref.namespace for ref, _ in pool_refs if ref.namespace != spec.namespace})
     for namespace in foreign:
         if served.reference_grants is None:
             result.findings.append(
-                PreflightFinding(
-                    "reference-grant",
+                Finding(
                     WARNING,
+                    "",
                     "the cluster does not serve ReferenceGrants: the pools in namespace "
                     f'"{namespace}" cannot be granted to this route',
                     "install the Gateway API CRDs, or put the route in the pools' namespace",
+                    check="reference-grant",
                 )
             )
             continue
-        grants_by_ns[namespace] = _tolerant_list(client, served.reference_grants, namespace) or []
+        grants_by_ns[namespace] = _tolerant_grants(client, served.reference_grants, namespace)
     if served.reference_grants is not None:
         result.grants = missing_reference_grants(spec.namespace, pool_refs, grants_by_ns)
         for grant in result.grants:
@@ -184,7 +184,7 @@ def _shadowing(
     gateway_obj: dict[str, Any],
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     from ..core.precedence import summarize_route
 
     meta = gateway_obj.get("metadata") or {}
@@ -202,11 +202,12 @@ def _shadowing(
         others = None
     if others is None:
         return [
-            PreflightFinding(
-                "shadowing",
+            Finding(
                 INFO,
+                "",
                 "could not list HTTPRoutes to check for overlapping routes (no permission)",
                 "check with `kubectl get httproutes -A`",
+                check="shadowing",
             )
         ]
     if existing is not None:
@@ -221,14 +222,13 @@ def _shadowing(
     return check_shadowing(summarize_route(ours), others)
 
 
-def _tolerant_list(
-    client: Cluster, api: ResourceApi, namespace: str | None
-) -> list[dict[str, Any]] | None:
+def _tolerant_grants(client: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:
+    """The grants in a namespace; none when they may not be listed (preflight says so)."""
     try:
-        return client.list(api, namespace)
+        return readers.list_grants(client, api, namespace)
     except ApiError as error:
         if error.status == 403:
-            return None
+            return []
         raise
 
 

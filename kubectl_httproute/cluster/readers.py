@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.grants import GrantState, reduce_grant
 from ..core.inventory import (
     ClassState,
-    GrantState,
     PodCount,
     PoolState,
     pod_ready,
     reduce_class,
-    reduce_grant,
     reduce_pool,
 )
 from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi

@@ -11,43 +11,23 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .findings import ERROR, SHADOWED_CHECK, WARNING, Finding
 from .inventory import Inventory, PoolState, RouteInfo
 from .model import POOL_GROUP_V1, Condition, ObjectRef
 from .precedence import Shadowing
-from .verify import (
-    ACCEPTED,
+from .verdict import (
+    DEGRADED,
     NO_CONTROLLER,
     NOT_ACCEPTED,
     PENDING,
-    READY,
-    RESOLVED_REFS,
     STALE,
     UNRESOLVED,
-    GatewayView,
-    ParentConditions,
     Verdict,
-    route_verdict,
+    is_healthy,
+    shadowed_state,
+    worst,
 )
-
-SHADOWED = "Shadowed"
-# Accepted and resolved, but a Gateway or pool the route depends on reports a problem.
-DEGRADED = "Degraded"
-
-ERROR = "error"
-WARNING = "warning"
-
-# Worst first: a route's verdict is the worst over its Gateways.
-VERDICT_ORDER = (NO_CONTROLLER, NOT_ACCEPTED, UNRESOLVED, STALE, PENDING, SHADOWED, DEGRADED, READY)
-
-
-class Finding(NamedTuple):
-    """One problem: what is wrong, in one line, and the fix (with YAML to apply when there is)."""
-
-    severity: str  # error | warning
-    subject: str  # "HTTPRoute llm/qwen-pool", "Gateway llm/inference-gateway", ...
-    what: str
-    fix: str
-    fix_yaml: str | None = None
+from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict
 
 
 class GatewayJudgement(NamedTuple):
@@ -64,7 +44,7 @@ class RouteDiagnosis(NamedTuple):
 
     @property
     def ready(self) -> bool:
-        return self.verdict == READY
+        return is_healthy(self.verdict)
 
 
 def _one_line(text: str) -> str:
@@ -73,10 +53,6 @@ def _one_line(text: str) -> str:
 
 def _route_subject(route: RouteInfo) -> str:
     return f"HTTPRoute {route.ref}"
-
-
-def _worst(states: list[str]) -> str:
-    return min(states, key=VERDICT_ORDER.index) if states else NO_CONTROLLER
 
 
 def _find(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
@@ -223,11 +199,6 @@ def _not_accepted(
             verdict.fix,
         )
     return Finding(ERROR, subject, verdict.summary, verdict.fix)
-
-
-def _pool_label(group: str, ref: ObjectRef, route_ns: str) -> str:
-    name = ref.name if ref.namespace == route_ns else str(ref)
-    return f"{name} ({group or 'no group'})"
 
 
 def _backend_not_found(route: RouteInfo, inv: Inventory, verdict: Verdict) -> list[Finding]:
@@ -484,7 +455,7 @@ def diagnose_route(
                 findings.extend(
                     f for f in _pool_findings(pool, gateway, accepted, inv) if f not in findings
                 )
-    state = _worst(states)
+    state = worst(states)
     if shadowing is not None:
         findings.append(
             Finding(
@@ -494,11 +465,11 @@ def diagnose_route(
                 f"traffic ({shadowing.detail})",
                 f"give the route a more specific match (a longer path prefix, a header) or its "
                 f"own hostname, or delete the older route {shadowing.winner}",
+                check=SHADOWED_CHECK,
             )
         )
-        if state == READY:
-            state = SHADOWED
-    if state == READY and any(f.severity == ERROR for f in findings):
+        state = shadowed_state(state)
+    if is_healthy(state) and any(f.severity == ERROR for f in findings):
         state = DEGRADED
     return RouteDiagnosis(route, state, tuple(judgements), tuple(findings))
 
@@ -510,7 +481,3 @@ def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
     shadowed = shadowed_routes(inv.competitors)
     ordered = sorted(inv.routes, key=lambda r: (r.ref.namespace, r.ref.name))
     return [diagnose_route(r, inv, shadowed.get(r.ref)) for r in ordered]
-
-
-def parent_conditions(route: RouteInfo) -> tuple[ParentConditions, ...]:
-    return route.parents

@@ -13,9 +13,9 @@ from .fields import as_int as _int
 from .fields import as_list as _list
 from .fields import as_map as _map
 from .fields import as_str as _str
+from .grants import GrantState  # GrantState stays importable from here (__all__)
 from .model import (
     DEFAULT_POOL_PORT,
-    GATEWAY_GROUP,
     POOLS_V1,
     POOLS_V1ALPHA2,
     Condition,
@@ -59,7 +59,6 @@ class RouteInfo(NamedTuple):
     generation: int | None
     parents: tuple[ParentConditions, ...]
     paths: tuple[str, ...]  # "/" for PathPrefix /, "=/x" for Exact /x, "~re" for regex
-    has_timeouts: bool
     # status.parents[].parentRef of each entry of `parents`, in the same order.
     parent_refs: tuple[ParentRef, ...] = ()
 
@@ -170,23 +169,6 @@ class ClassState(NamedTuple):
     accepted: Condition | None
 
 
-class GrantState(NamedTuple):
-    """A ReferenceGrant: who (from) may refer to what (to) in its namespace."""
-
-    ref: ObjectRef
-    from_: tuple[tuple[str, str, str], ...]  # (group, kind, namespace)
-    to: tuple[tuple[str, str, str], ...]  # (group, kind, name or "")
-
-    def permits(self, route_ns: str, pool_group: str, pool_name: str) -> bool:
-        src = any(
-            g == GATEWAY_GROUP and k == "HTTPRoute" and ns == route_ns for g, k, ns in self.from_
-        )
-        dst = any(
-            g == pool_group and k == "InferencePool" and n in ("", pool_name) for g, k, n in self.to
-        )
-        return src and dst
-
-
 class PodCount(NamedTuple):
     total: int
     ready: int
@@ -261,7 +243,6 @@ def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, b
         generation=_int(meta.get("generation")),
         parents=parents,
         paths=tuple(paths),
-        has_timeouts=any("timeouts" in r for r in rules),
         parent_refs=parent_refs,
     )
     return summary, info, accepted
@@ -313,22 +294,6 @@ def reduce_class(obj: dict[str, Any]) -> ClassState:
         name=_str(_map(obj.get("metadata")).get("name")),
         controller=_str(_map(obj.get("spec")).get("controllerName")),
         accepted=next((c for c in conditions if c.type == ACCEPTED), None),
-    )
-
-
-def reduce_grant(obj: dict[str, Any]) -> GrantState:
-    meta = _map(obj.get("metadata"))
-    spec = _map(obj.get("spec"))
-    return GrantState(
-        ref=ObjectRef(_str(meta.get("namespace")), _str(meta.get("name"))),
-        from_=tuple(
-            (_str(_map(f).get("group")), _str(_map(f).get("kind")), _str(_map(f).get("namespace")))
-            for f in _list(spec.get("from"))
-        ),
-        to=tuple(
-            (_str(_map(t).get("group")), _str(_map(t).get("kind")), _str(_map(t).get("name")))
-            for t in _list(spec.get("to"))
-        ),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -161,11 +160,6 @@ def render_yaml(obj: Any) -> str:
         allow_unicode=True,
         width=1_000_000,  # never fold long values (header values, descriptions)
     )
-
-
-def render_yaml_stream(objs: Iterable[Any]) -> str:
-    """Render several objects as one YAML stream, documents separated by `---`."""
-    return "---\n".join(render_yaml(obj) for obj in objs)
 
 
 def render_json(obj: Any) -> str:

@@ -73,9 +73,6 @@ class ServedApis(NamedTuple):
     gateway_classes: ResourceApi | None = None
     pools: tuple[ResourceApi, ...] = ()  # v1 first when both are served
 
-    def pool_api(self, group: str) -> ResourceApi | None:
-        return next((api for api in self.pools if api.group == group), None)
-
 
 class ObjectRef(NamedTuple):
     """A namespaced object's identity."""

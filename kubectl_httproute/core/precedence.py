@@ -192,17 +192,23 @@ def _host_covers(pattern: str, host: str) -> bool:
     return False
 
 
-def hostnames_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """True when some request host matches both hostname lists; empty means any host.
+def hostnames_intersect(a: str, b: str) -> bool:
+    """Gateway API hostname intersection: does some request host match both hostnames?
 
-    A wildcard label `*.example.com` is a suffix match: it matches `foo.example.com` and
-    `a.b.example.com`, never `example.com` itself.
+    Case-insensitive. A wildcard label `*.example.com` is a suffix match: it matches
+    `foo.example.com` and `a.b.example.com`, never `example.com` itself. Two hostnames intersect
+    when one covers the other (`*.example.com` and `*.b.example.com` share `a.b.example.com`).
+    A listener takes a route when its hostname intersects one of the route's.
     """
+    a, b = a.lower(), b.lower()
+    return _host_covers(a, b) or _host_covers(b, a)
+
+
+def hostnames_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when some request host matches both hostname lists; empty means any host."""
     if not a or not b:
         return True
-    a_low = [h.lower() for h in a]
-    b_low = [h.lower() for h in b]
-    return any(_host_covers(x, y) or _host_covers(y, x) for x in a_low for y in b_low)
+    return any(hostnames_intersect(x, y) for x in a for y in b)
 
 
 # ---------------------------------------------------------------------------------------------

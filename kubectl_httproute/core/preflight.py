@@ -1,6 +1,6 @@
 """Preflight checks: what will happen before anything changes. Pure: plain data in, findings out.
 
-Each check takes summaries or plain dicts the CLI has read and returns `PreflightFinding`s, each
+Each check takes summaries or plain dicts the CLI has read and returns `Finding`s, each
 with the fix. A blocking finding stops `expose` before any write.
 """
 
@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import InferrouteError
+from .findings import ERROR, INFO, SHADOWED_CHECK, WARNING, Finding
+from .grants import GrantState
 from .inventory import PodCount
 from .model import (
     FIELD_MANAGER,
@@ -20,13 +22,9 @@ from .model import (
     MANAGED_BY_VALUE,
     ObjectRef,
 )
+from .precedence import hostnames_intersect
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
-# The check name of the finding that the new route itself would get no traffic.
-SHADOWED = "shadowed"
 # Metadata the server owns: never part of a diff between what is there and what we want.
 VOLATILE_METADATA = (
     "uid",
@@ -38,26 +36,15 @@ VOLATILE_METADATA = (
 )
 
 
-class PreflightFinding(NamedTuple):
-    """One thing preflight found: how bad, what it means, what to do, and text to show."""
-
-    check: str
-    severity: str  # error | warning | info
-    message: str
-    fix: str = ""
-    blocking: bool = False
-    yaml: str | None = None
-
-
 class PreflightBlocked(InferrouteError):
     """A preflight check found that the apply would fail or do harm: nothing was changed."""
 
 
-def blocking(findings: Iterable[PreflightFinding]) -> list[PreflightFinding]:
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocking]
 
 
-def blocked_error(findings: Sequence[PreflightFinding]) -> PreflightBlocked:
+def blocked_error(findings: Sequence[Finding]) -> PreflightBlocked:
     """The one-line error for the first blocking finding (and how many more there are)."""
     first = findings[0]
     more = f" (and {len(findings) - 1} more blocking finding(s) above)" if len(findings) > 1 else ""
@@ -120,28 +107,30 @@ def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
     return False
 
 
-def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[PreflightFinding]:
+def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Finding]:
     """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
     findings = []
     for check, allowed in results:
         if allowed:
             continue
         findings.append(
-            PreflightFinding(
-                "permission",
+            Finding(
                 ERROR,
+                "",
                 f'you may not {check.verb} {check.qualified} in namespace "{check.namespace}"',
                 f"ask your cluster admin for {check.verb} on {check.resource} "
                 f"(check with `{check.can_i()}`)",
+                check="permission",
                 blocking=True,
             )
         )
     if results and not findings:
         findings.append(
-            PreflightFinding(
-                "permission",
+            Finding(
                 INFO,
+                "",
                 "you may create and patch HTTPRoutes and read the Gateway and pools",
+                check="permission",
             )
         )
     return findings
@@ -182,20 +171,6 @@ def describe_selector(selector: Mapping[str, Any] | None) -> str:
         values = ",".join(expr.get("values") or [])
         parts.append(f"{expr.get('key')} {expr.get('operator')} ({values})".replace(" ()", ""))
     return ", ".join(parts) or "(empty: every namespace)"
-
-
-def hostnames_intersect(listener_host: str, route_host: str) -> bool:
-    """Gateway API hostname matching: `*.example.com` is a suffix match (one or more labels)."""
-    a, b = listener_host.lower(), route_host.lower()
-    if a == b:
-        return True
-    if a.startswith("*.") and b.startswith("*."):
-        return a.endswith(b[1:]) or b.endswith(a[1:])
-    if a.startswith("*."):
-        return b.endswith(a[1:])
-    if b.startswith("*."):
-        return a.endswith(b[1:])
-    return False
 
 
 def listener_refusal(
@@ -254,7 +229,7 @@ def check_listeners(
     hostnames: Sequence[str] = (),
     section_name: str | None = None,
     force: bool = False,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Would any listener admit the route? If none, say which exist and why each refuses."""
     meta = gateway.get("metadata") or {}
     gw = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
@@ -262,13 +237,14 @@ def check_listeners(
     names = [str(lst.get("name", "")) for lst in listeners]
     if section_name is not None and section_name not in names:
         return [
-            PreflightFinding(
-                "listener",
+            Finding(
                 WARNING if force else ERROR,
+                "",
                 f'Gateway {gw} has no listener named "{section_name}" (listeners: '
                 f"{', '.join(names) or 'none'})",
                 "name one of its listeners with --section-name, or leave it out"
                 + ("" if force else "; --force creates the route anyway"),
+                check="listener",
                 blocking=not force,
             )
         ]
@@ -287,41 +263,46 @@ def check_listeners(
             admitting.append(str(lst.get("name", "")))
         else:
             refusals.append((str(lst.get("name", "")), why))
-    findings: list[PreflightFinding] = []
+    findings: list[Finding] = []
     selector_unknown = namespace_labels is None and any(
         ((lst.get("allowedRoutes") or {}).get("namespaces") or {}).get("from") == "Selector"
         for lst in candidates
     )
     if selector_unknown:
         findings.append(
-            PreflightFinding(
-                "listener",
+            Finding(
                 WARNING,
+                "",
                 f'could not read namespace "{route_namespace}" to check the allowedRoutes '
                 "namespace selector",
                 f"check it yourself: `kubectl get namespace {route_namespace} --show-labels`",
+                check="listener",
             )
         )
     if admitting:
         findings.append(
-            PreflightFinding(
-                "listener", INFO, f"Gateway {gw} listener(s) that admit it: {', '.join(admitting)}"
+            Finding(
+                INFO,
+                "",
+                f"Gateway {gw} listener(s) that admit it: {', '.join(admitting)}",
+                check="listener",
             )
         )
         for name, why in refusals:
             findings.append(
-                PreflightFinding("listener", INFO, f"listener {name} does not admit it: {why}")
+                Finding(INFO, "", f"listener {name} does not admit it: {why}", check="listener")
             )
         return findings
     detail = "; ".join(f"{name}: {why}" for name, why in refusals) or "it has no listeners"
     findings.append(
-        PreflightFinding(
-            "listener",
+        Finding(
             WARNING if force else ERROR,
+            "",
             f"no listener of Gateway {gw} would admit this route ({detail})",
             "change the listener's allowedRoutes (or hostname), or pick another listener with "
             "--section-name or other --hostname values"
             + ("" if force else "; --force creates the route anyway"),
+            check="listener",
             blocking=not force,
         )
     )
@@ -331,30 +312,10 @@ def check_listeners(
 # --- 3. cross-namespace pools --------------------------------------------------------------------
 
 
-def grant_permits(
-    grant: Mapping[str, Any], route_namespace: str, pool_group: str, pool_name: str
-) -> bool:
-    """Whether a ReferenceGrant lets HTTPRoutes in route_namespace reference this pool."""
-    spec = grant.get("spec") or {}
-    from_ok = any(
-        f.get("group") == GATEWAY_GROUP
-        and f.get("kind") == "HTTPRoute"
-        and f.get("namespace") == route_namespace
-        for f in spec.get("from") or []
-    )
-    to_ok = any(
-        (t.get("group") or "") == pool_group
-        and t.get("kind") == "InferencePool"
-        and t.get("name") in (None, "", pool_name)
-        for t in spec.get("to") or []
-    )
-    return from_ok and to_ok
-
-
 def missing_reference_grants(
     route_namespace: str,
     pools: Sequence[tuple[ObjectRef, str]],
-    grants_by_namespace: Mapping[str, Sequence[Mapping[str, Any]]],
+    grants_by_namespace: Mapping[str, Sequence[GrantState]],
 ) -> list[dict[str, Any]]:
     """The ReferenceGrants that must exist for the route's cross-namespace pools."""
     from .manifest import build_reference_grant
@@ -363,8 +324,8 @@ def missing_reference_grants(
     for ref, group in pools:
         if ref.namespace == route_namespace:
             continue
-        grants = grants_by_namespace.get(ref.namespace) or []
-        if not any(grant_permits(g, route_namespace, group, ref.name) for g in grants):
+        grants = grants_by_namespace.get(ref.namespace) or ()
+        if not any(g.permits(route_namespace, group, ref.name) for g in grants):
             needed.append(build_reference_grant(route_namespace, ref.namespace, group, ref.name))
     return needed
 
@@ -372,10 +333,10 @@ def missing_reference_grants(
 def check_reference_grants(
     route_namespace: str,
     pools: Sequence[tuple[ObjectRef, str]],
-    grants_by_namespace: Mapping[str, Sequence[Mapping[str, Any]]],
+    grants_by_namespace: Mapping[str, Sequence[GrantState]],
     *,
     create: bool,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """A pool in another namespace without a ReferenceGrant: show the grant it needs."""
     from .manifest import render_yaml
 
@@ -385,20 +346,19 @@ def check_reference_grants(
         pool = grant["spec"]["to"][0].get("name", "")
         where = f"InferencePool {meta['namespace']}/{pool}"
         findings.append(
-            PreflightFinding(
-                "reference-grant",
+            Finding(
                 INFO if create else WARNING,
-                (
-                    f"will create ReferenceGrant {meta['namespace']}/{meta['name']} so the route "
-                    f"may use {where}"
-                    if create
-                    else f'no ReferenceGrant in namespace "{meta["namespace"]}" lets HTTPRoutes '
-                    f'from "{route_namespace}" use {where}: the route would get '
-                    "ResolvedRefs=False/RefNotPermitted"
-                ),
+                "",
+                f"will create ReferenceGrant {meta['namespace']}/{meta['name']} so the route "
+                f"may use {where}"
+                if create
+                else f'no ReferenceGrant in namespace "{meta["namespace"]}" lets HTTPRoutes '
+                f'from "{route_namespace}" use {where}: the route would get '
+                "ResolvedRefs=False/RefNotPermitted",
                 ""
                 if create
                 else "agree to create it at the prompt, or pass --create-reference-grant",
+                check="reference-grant",
                 yaml=render_yaml(grant),
             )
         )
@@ -408,7 +368,7 @@ def check_reference_grants(
 # --- 4. shadowing --------------------------------------------------------------------------------
 
 
-def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]:
+def check_shadowing(route: Any, others: Sequence[Any]) -> list[Finding]:
     """Routes on the same Gateway whose hostnames and matches overlap: who wins, who loses.
 
     route and others are `precedence.RouteSummary`s; the new route has no creationTimestamp
@@ -430,32 +390,35 @@ def check_shadowing(route: Any, others: Sequence[Any]) -> list[PreflightFinding]
             continue
         winner = min((route, other), key=_age_rank)
         findings.append(
-            PreflightFinding(
-                "shadowing",
+            Finding(
                 INFO,
+                "",
                 f"HTTPRoute {other.ref} on the same Gateway also matches "
                 f"{shared[0].describe()} for overlapping hostnames; {winner.ref} wins "
                 "(oldest creationTimestamp, then namespace/name)",
+                check="shadowing",
             )
         )
     for item in find_shadowing(route, others):
         if item.loser == route.ref:
             findings.append(
-                PreflightFinding(
-                    SHADOWED,
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
                     "add a --hostname, a more specific --path or a --header so requests reach it",
+                    check=SHADOWED_CHECK,
                 )
             )
         elif item.winner == route.ref:
             findings.append(
-                PreflightFinding(
-                    "shadowing",
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {route.ref} would shadow {item.loser} on {item.gateway}: "
                     f"{item.detail}",
                     f"make sure {item.loser} is meant to stop getting that traffic",
+                    check="shadowing",
                 )
             )
     return findings
@@ -510,7 +473,7 @@ def route_diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
 
 def check_existing_route(
     live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Show what changes; refuse to take over a route someone else manages unless forced."""
     if live is None:
         return []
@@ -521,35 +484,38 @@ def check_existing_route(
         owners = ", ".join(managers_of(live)) or "unknown"
         if force_conflicts:
             return [
-                PreflightFinding(
-                    "existing-route",
+                Finding(
                     WARNING,
+                    "",
                     f"HTTPRoute {ref} exists and is managed by {owners}, not kubectl-inferroute: "
                     "--force-conflicts takes it over",
                     "",
+                    check="existing-route",
                     yaml=diff or None,
                 )
             ]
         return [
-            PreflightFinding(
-                "existing-route",
+            Finding(
                 ERROR,
+                "",
                 f"HTTPRoute {ref} already exists and kubectl-inferroute does not manage it "
                 f"(managed by {owners})",
                 "choose another --name, or pass --force-conflicts to take it over",
+                check="existing-route",
                 blocking=True,
                 yaml=diff or None,
             )
         ]
     if not diff:
         return [
-            PreflightFinding("existing-route", INFO, f"HTTPRoute {ref} exists and is up to date")
+            Finding(INFO, "", f"HTTPRoute {ref} exists and is up to date", check="existing-route")
         ]
     return [
-        PreflightFinding(
-            "existing-route",
+        Finding(
             INFO,
+            "",
             f"HTTPRoute {ref} exists (managed by kubectl-inferroute) and will be updated:",
+            check="existing-route",
             yaml=diff,
         )
     ]
@@ -558,7 +524,7 @@ def check_existing_route(
 # --- 6. provider-aware timeouts ------------------------------------------------------------------
 
 
-def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFinding]:
+def check_timeouts(class_name: str, timeouts_given: bool) -> list[Finding]:
     """GKE's controllers reject rules[].timeouts: leave them out there, and say why."""
     from .discovery import is_gke_class
 
@@ -566,20 +532,22 @@ def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFindi
         return []
     if not timeouts_given:
         return [
-            PreflightFinding(
-                "timeouts",
+            Finding(
                 INFO,
+                "",
                 f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
                 "them; set the timeout with a GCPBackendPolicy instead",
+                check="timeouts",
             )
         ]
     return [
-        PreflightFinding(
-            "timeouts",
+        Finding(
             WARNING,
+            "",
             f"GKE gateway class {class_name} rejects rules[].timeouts (Accepted=False, "
             "UnsupportedValue)",
             "drop --route-timeout/--backend-timeout and set the timeout with a GCPBackendPolicy",
+            check="timeouts",
         )
     ]
 
@@ -587,7 +555,7 @@ def check_timeouts(class_name: str, timeouts_given: bool) -> list[PreflightFindi
 # --- the Gateway's controller -------------------------------------------------------------------
 
 
-def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFinding]:
+def check_gateway_controller(gateway: Mapping[str, Any]) -> list[Finding]:
     """A Gateway no controller has accepted will not give the route a verdict either.
 
     Without a controller a Gateway keeps the CRD's default status (Accepted Unknown, reason
@@ -606,23 +574,25 @@ def check_gateway_controller(gateway: Mapping[str, Any]) -> list[PreflightFindin
     if accepted is None or accepted.get("status") == "Unknown":
         reason = "no status" if accepted is None else f"Accepted Unknown ({accepted.get('reason')})"
         return [
-            PreflightFinding(
-                "gateway",
+            Finding(
                 WARNING,
+                "",
                 f"no controller has accepted Gateway {ref} yet ({reason}): the route may get "
                 "no verdict",
                 fix,
+                check="gateway",
             )
         ]
     if accepted.get("status") == "False":
         return [
-            PreflightFinding(
-                "gateway",
+            Finding(
                 WARNING,
+                "",
                 f"Gateway {ref} is not accepted by its controller ({accepted.get('reason')}: "
                 f"{accepted.get('message', '')})",
                 f"fix the Gateway first: `kubectl describe gateway -n {meta.get('namespace')} "
                 f"{meta.get('name')}`",
+                check="gateway",
             )
         ]
     return []
@@ -637,65 +607,51 @@ def check_pool_health(
     pods: PodCount | None,
     picker_name: str,
     picker_found: bool | None,
-) -> list[PreflightFinding]:
+) -> list[Finding]:
     """Warnings, never errors: no pods behind the pool, or no endpoint picker Service.
 
     `pods` and `picker_found` are None when they could not be read (no permission)."""
     findings = []
     if pods is None:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 INFO,
+                "",
                 f"could not list the pods of InferencePool {pool} (no permission)",
                 f"check with `kubectl get pods -n {pool.namespace} -l {selector}`",
+                check="pool-health",
             )
         )
     elif not pods.total:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f"InferencePool {pool} selects no pods (selector {selector or '-'}): requests "
                 "would get 503 no healthy upstream",
                 "deploy the model server, or fix the pool's selector to match its pod labels",
+                check="pool-health",
             )
         )
     elif not pods.ready:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f"none of the {pods.total} pod(s) of InferencePool {pool} is Ready",
                 f"check them: `kubectl get pods -n {pool.namespace} -l {selector}`",
+                check="pool-health",
             )
         )
     if picker_name and picker_found is False:
         findings.append(
-            PreflightFinding(
-                "pool-health",
+            Finding(
                 WARNING,
+                "",
                 f'the endpoint picker Service "{picker_name}" of InferencePool {pool} is missing',
                 "deploy the endpoint picker (the inferencepool Helm chart does), or fix the "
                 "pool's endpointPickerRef",
+                check="pool-health",
             )
         )
     return findings
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-MARKS = {ERROR: "✗", WARNING: "!", INFO: "·"}
-
-
-def render_findings(findings: Sequence[PreflightFinding]) -> str:
-    """Findings as indented lines: mark, message, fix, and any YAML or diff below."""
-    lines = []
-    for finding in findings:
-        mark = MARKS.get(finding.severity, "-")
-        lines.append(f"  {mark} {finding.severity}: {finding.message}")
-        if finding.fix:
-            lines.append(f"      fix: {finding.fix}")
-        if finding.yaml:
-            lines.extend("      " + line for line in finding.yaml.rstrip("\n").splitlines())
-    return "\n".join(lines) + ("\n" if lines else "")

@@ -14,16 +14,11 @@ from .fields import as_list as _list
 from .fields import as_map as _map
 from .fields import as_str as _str
 from .model import GATEWAY_GROUP, POOL_GROUP_V1, POOL_GROUP_V1ALPHA2, Condition, ObjectRef
+from .verdict import NO_CONTROLLER, NOT_ACCEPTED, PENDING, READY, STALE, UNRESOLVED, rank
+from .verdict import Verdict as Verdict  # route_verdict's result; defined with the ladder
 
 ACCEPTED = "Accepted"
 RESOLVED_REFS = "ResolvedRefs"
-
-READY = "Ready"
-NOT_ACCEPTED = "NotAccepted"
-UNRESOLVED = "Unresolved"
-NO_CONTROLLER = "NoController"
-STALE = "Stale"
-PENDING = "Pending"
 
 
 class ParentConditions(NamedTuple):
@@ -33,15 +28,6 @@ class ParentConditions(NamedTuple):
     parent: str
     controller: str
     conditions: tuple[Condition, ...]
-
-
-class Verdict(NamedTuple):
-    """The controller's answer about a route, in one line, with the fix when it is not healthy."""
-
-    state: str  # READY | NOT_ACCEPTED | UNRESOLVED | NO_CONTROLLER | STALE | PENDING
-    healthy: bool
-    summary: str
-    fix: str
 
 
 class ListenerView(NamedTuple):
@@ -192,12 +178,6 @@ def _gateway_entries(route: dict[str, Any], gateway: ObjectRef) -> list[ParentCo
         if isinstance(e, Mapping)
         and _refers_to_gateway(_map(e.get("parentRef")), gateway, namespace)
     ]
-
-
-def find_parent_status(route: dict[str, Any], gateway: ObjectRef) -> ParentConditions | None:
-    """The route's status entry for that Gateway, or None when no controller has written one."""
-    entries = _gateway_entries(route, gateway)
-    return entries[0] if entries else None
 
 
 def _is_current(condition: Condition, generation: int | None) -> bool:
@@ -431,10 +411,6 @@ def _entry_verdict(
     return Verdict(READY, True, "Accepted and all references resolved", "")
 
 
-# When one Gateway has several entries (one per listener), report the worst.
-_SEVERITY = {NOT_ACCEPTED: 0, UNRESOLVED: 1, PENDING: 2, READY: 3}
-
-
 def route_verdict(
     route: dict[str, Any], gateway: ObjectRef, gateway_class: str | None = None
 ) -> Verdict:
@@ -461,7 +437,8 @@ def route_verdict(
                 "wait, or check the gateway controller's logs",
             )
     verdicts = [_entry_verdict(route, gateway, e, gateway_class) for e in entries]
-    return min(verdicts, key=lambda v: _SEVERITY[v.state])
+    # When one Gateway has several entries (one per listener), report the worst.
+    return min(verdicts, key=lambda v: rank(v.state))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from ..core.explain import share_percent
 from ..core.model import ObjectRef, PoolBackend
-from ..core.verify import Verdict
+from ..core.verdict import Verdict
 from ..errors import InferrouteError
 
 REDACTED = "<redacted>"

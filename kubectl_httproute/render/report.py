@@ -40,7 +40,6 @@ from typing import Any
 from ..core.diagnose import RouteDiagnosis
 from ..core.inventory import Inventory
 from ..core.model import Condition, ObjectRef
-from ..core.verify import READY
 
 API_VERSION = "inferroute/v1"
 KIND = "StatusReport"
@@ -98,7 +97,7 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
         "namespace": summary.ref.namespace,
         "name": summary.ref.name,
         "verdict": diag.verdict,
-        "ready": diag.verdict == READY,
+        "ready": diag.ready,
         "created": summary.created or None,
         "generation": route.generation,
         "observedGeneration": route.observed_generation,
@@ -115,9 +114,9 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
             {
                 "severity": f.severity,
                 "subject": f.subject,
-                "what": f.what,
+                "what": f.message,
                 "fix": f.fix,
-                "fixYaml": f.fix_yaml,
+                "fixYaml": f.yaml,
             }
             for f in diag.findings
         ],

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..core.diagnose import Finding, RouteDiagnosis
+from ..core.diagnose import RouteDiagnosis
+from ..core.findings import Finding
 from ..core.inventory import Inventory, PoolState, RouteInfo, Unreadable
 from ..core.model import Condition, ObjectRef
 from ..core.verify import condition_age, human_duration, parse_time
+from .findings import finding_lines
 from .tables import NONE, render_gateway, render_table
 
 
@@ -117,17 +119,8 @@ def render_findings(diagnoses: Sequence[RouteDiagnosis]) -> str:
 
 
 def _finding_block(finding: Finding) -> str:
-    # Marked like expose's preflight findings, so a finding never reads as kubectl's fatal "error:".
-    from ..core.preflight import MARKS
-
-    mark = MARKS.get(finding.severity, "-")
-    lines = [
-        f"{mark} {finding.severity}: {finding.subject}: {finding.what}",
-        f"  fix: {finding.fix}",
-    ]
-    if finding.fix_yaml:
-        lines.extend("    " + line for line in finding.fix_yaml.rstrip("\n").splitlines())
-    return "\n".join(lines)
+    # Marked like expose's preflight findings; flush left, the fix below it, YAML below that.
+    return "\n".join(finding_lines(finding, indent="", fix_indent="  ", yaml_indent="    "))
 
 
 def render_unreadable(items: Sequence[Unreadable]) -> str:

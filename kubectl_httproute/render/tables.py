@@ -10,7 +10,8 @@ from typing import Any
 
 from ..core.inventory import PoolState
 from ..core.model import Condition, ObjectRef
-from ..core.verify import GatewayView, ParentConditions, Verdict, route_parent_statuses
+from ..core.verdict import Verdict
+from ..core.verify import GatewayView, ParentConditions, route_parent_statuses
 
 NONE = "<none>"  # what kubectl prints for an empty cell, so columns stay countable
 
