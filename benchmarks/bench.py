@@ -37,7 +37,7 @@ PYTHON = sys.executable  # the interpreter that runs the plugin; main() may poin
 SHADOWING = """
 import resource, sys, time
 from kubectl_httproute.cli.common import GlobalFlags, open_cluster
-from kubectl_httproute.cli.preflight_steps import _shadowing
+from kubectl_httproute.cluster.preflight import _shadowing
 from kubectl_httproute.core.model import GATEWAYS
 client = open_cluster(GlobalFlags())
 gateway = client.get(GATEWAYS, "llm", "inference-gateway")
