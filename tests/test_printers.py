@@ -14,6 +14,7 @@ from kubectl_httproute.core.verify import (
     Verdict,
     gateway_view,
     pool_parent_statuses,
+    route_facts,
     route_parent_statuses,
     route_verdict,
 )
@@ -216,12 +217,12 @@ def test_a_pool_without_status_says_no_controller_has_written_any() -> None:
 
 
 def test_a_healthy_verdict_is_one_line() -> None:
-    text = render_verdict(route_verdict(READY_ROUTE, GATEWAY))
+    text = render_verdict(route_verdict(route_facts(READY_ROUTE), GATEWAY))
     assert text == "Verdict: Ready — Accepted and all references resolved"
 
 
 def test_an_unhealthy_verdict_adds_the_fix() -> None:
-    text = render_verdict(route_verdict(MISSING_POOL_ROUTE, GATEWAY))
+    text = render_verdict(route_verdict(route_facts(MISSING_POOL_ROUTE), GATEWAY))
     assert_golden("tables/verdict_unresolved.txt", text + "\n")
 
 

@@ -28,7 +28,7 @@ from kubectl_httproute.core.verdict import (
     shadowed_state,
     worst,
 )
-from kubectl_httproute.core.verify import route_verdict
+from kubectl_httproute.core.verify import route_facts, route_verdict
 
 GATEWAY = ObjectRef("llm", "inference-gateway")
 
@@ -121,4 +121,6 @@ def _route(*entries: dict[str, Any]) -> dict[str, Any]:
 def test_a_route_on_several_listeners_gets_the_worst_of_their_verdicts(
     entries: tuple[tuple[str, str, str | None], ...], state: str
 ) -> None:
-    assert route_verdict(_route(*(_entry(*e) for e in entries)), GATEWAY).state == state
+    assert (
+        route_verdict(route_facts(_route(*(_entry(*e) for e in entries))), GATEWAY).state == state
+    )

@@ -7,15 +7,24 @@ from typing import Any
 
 import pytest
 
-from kubectl_httproute.core.model import Condition, ObjectRef
+from kubectl_httproute.core.inventory import reduce_pool
+from kubectl_httproute.core.model import (
+    DEFAULT_POOL_PORT,
+    GATEWAY_GROUP,
+    POOLS_V1,
+    POOLS_V1ALPHA2,
+    Condition,
+    ObjectRef,
+)
 from kubectl_httproute.core.verify import (
     ParentConditions,
+    ParentRef,
     condition_age,
     gateway_view,
     is_settled,
     parse_conditions,
     pool_parent_statuses,
-    pool_target_port,
+    route_facts,
     route_parent_statuses,
     route_verdict,
 )
@@ -121,9 +130,19 @@ def test_a_condition_without_observed_generation_has_none() -> None:
 
 def test_parent_label_defaults_to_the_routes_namespace() -> None:
     (p,) = route_parent_statuses(route(parent_entry(accepted())))
-    assert p == ParentConditions(
-        "llm/inference-gateway", CONTROLLER, parse_conditions([accepted()])
-    )
+    gateway = ParentRef(GATEWAY_GROUP, "Gateway", "llm", "inference-gateway")
+    assert p == ParentConditions(gateway, CONTROLLER, parse_conditions([accepted()]))
+    assert p.parent == "llm/inference-gateway"
+    assert p.ref.refers_to(ObjectRef("llm", "inference-gateway"))
+    assert not p.ref.refers_to(ObjectRef("infra", "inference-gateway"))
+
+
+def test_a_parent_of_another_group_or_kind_is_not_the_gateway() -> None:
+    other = parent_entry(accepted())
+    other["parentRef"] = {**other["parentRef"], "kind": "Mesh", "group": "example.com"}
+    (p,) = route_parent_statuses(route(other))
+    assert p.parent.startswith("Mesh/")
+    assert not p.ref.refers_to(ObjectRef("llm", "inference-gateway"))
 
 
 def test_parent_label_shows_section_name_and_port() -> None:
@@ -140,59 +159,63 @@ def test_judges_only_the_status_entry_of_the_named_gateway() -> None:
     other = parent_entry(accepted(), name="other-gateway")
     ours = parent_entry(accepted(), resolved())
     # The other Gateway's entry lacks ResolvedRefs: taken for ours, it would make this Pending.
-    assert route_verdict(route(other, ours), GATEWAY).state == "Ready"
-    assert is_settled(route(other, ours), GATEWAY)
-    assert route_verdict(route(other), GATEWAY).state == "NoController"
+    assert route_verdict(route_facts(route(other, ours)), GATEWAY).state == "Ready"
+    assert is_settled(route_facts(route(other, ours)), GATEWAY)
+    assert route_verdict(route_facts(route(other)), GATEWAY).state == "NoController"
 
 
 def test_does_not_take_a_same_named_gateway_in_another_namespace() -> None:
     elsewhere = route(parent_entry(accepted(), resolved(), namespace="infra"))
-    assert route_verdict(elsewhere, GATEWAY).state == "NoController"
-    assert not is_settled(elsewhere, GATEWAY)
+    assert route_verdict(route_facts(elsewhere), GATEWAY).state == "NoController"
+    assert not is_settled(route_facts(elsewhere), GATEWAY)
 
 
 def test_does_not_take_a_parent_of_another_kind() -> None:
     service = route(parent_entry(accepted(), resolved(), group="", kind="Service"))
-    assert route_verdict(service, GATEWAY).state == "NoController"
-    assert not is_settled(service, GATEWAY)
+    assert route_verdict(route_facts(service), GATEWAY).state == "NoController"
+    assert not is_settled(route_facts(service), GATEWAY)
 
 
 # --- is_settled ------------------------------------------------------------------------------
 
 
 def test_not_settled_before_any_controller_writes_status() -> None:
-    assert not is_settled(route(), GATEWAY)
+    assert not is_settled(route_facts(route()), GATEWAY)
 
 
 def test_settled_when_accepted_is_for_the_current_generation() -> None:
-    assert is_settled(route(parent_entry(accepted(2), resolved(2)), generation=2), GATEWAY)
+    assert is_settled(
+        route_facts(route(parent_entry(accepted(2), resolved(2)), generation=2)), GATEWAY
+    )
 
 
 def test_not_settled_while_accepted_is_for_an_older_generation() -> None:
-    assert not is_settled(route(parent_entry(accepted(1), resolved(1)), generation=2), GATEWAY)
+    assert not is_settled(
+        route_facts(route(parent_entry(accepted(1), resolved(1)), generation=2)), GATEWAY
+    )
 
 
 def test_a_condition_without_observed_generation_counts_as_current() -> None:
     entry = parent_entry(accepted(None), resolved(None))
-    assert is_settled(route(entry, generation=7), GATEWAY)
+    assert is_settled(route_facts(route(entry, generation=7)), GATEWAY)
 
 
 def test_not_settled_while_the_controller_says_pending() -> None:
     pending = cond("Accepted", "Unknown", "Pending", "Waiting for controller")
-    assert not is_settled(route(parent_entry(pending)), GATEWAY)
+    assert not is_settled(route_facts(route(parent_entry(pending))), GATEWAY)
 
 
 # --- route_verdict: one test per state -------------------------------------------------------
 
 
 def test_ready_when_accepted_and_references_resolved() -> None:
-    v = route_verdict(route(parent_entry(accepted(), resolved())), GATEWAY)
+    v = route_verdict(route_facts(route(parent_entry(accepted(), resolved()))), GATEWAY)
     assert (v.state, v.healthy, v.fix) == ("Ready", True, "")
     assert v.summary == "Accepted and all references resolved"
 
 
 def test_no_controller_names_the_gateway_class_to_check() -> None:
-    v = route_verdict(route(), GATEWAY, gateway_class="istio")
+    v = route_verdict(route_facts(route()), GATEWAY, gateway_class="istio")
     assert (v.state, v.healthy) == ("NoController", False)
     assert "no controller has processed the route" in v.summary
     assert "GatewayClass istio exists, is Accepted, and its controller is running" in v.fix
@@ -200,30 +223,37 @@ def test_no_controller_names_the_gateway_class_to_check() -> None:
 
 
 def test_no_controller_without_a_known_class_says_so() -> None:
-    assert "`kubectl get gatewayclass <class> -o yaml`" in route_verdict(route(), GATEWAY).fix
+    assert (
+        "`kubectl get gatewayclass <class> -o yaml`"
+        in route_verdict(route_facts(route()), GATEWAY).fix
+    )
 
 
 def test_stale_while_the_controller_has_not_seen_the_latest_change() -> None:
-    v = route_verdict(route(parent_entry(accepted(1), resolved(1)), generation=2), GATEWAY)
+    v = route_verdict(
+        route_facts(route(parent_entry(accepted(1), resolved(1)), generation=2)), GATEWAY
+    )
     assert (v.state, v.healthy) == ("Stale", False)
     assert "has not processed the latest change" in v.summary
     assert v.fix == "wait, or check the gateway controller's logs"
 
 
 def test_stale_when_only_resolved_refs_lags_behind() -> None:
-    v = route_verdict(route(parent_entry(accepted(2), resolved(1)), generation=2), GATEWAY)
+    v = route_verdict(
+        route_facts(route(parent_entry(accepted(2), resolved(1)), generation=2)), GATEWAY
+    )
     assert v.state == "Stale"
 
 
 def test_pending_while_accepted_is_unknown() -> None:
     pending = cond("Accepted", "Unknown", "Pending", "Waiting for controller")
-    v = route_verdict(route(parent_entry(pending)), GATEWAY)
+    v = route_verdict(route_facts(route(parent_entry(pending))), GATEWAY)
     assert (v.state, v.healthy) == ("Pending", False)
     assert v.fix.startswith("wait")
 
 
 def test_pending_while_resolved_refs_is_not_reported_yet() -> None:
-    v = route_verdict(route(parent_entry(accepted())), GATEWAY)
+    v = route_verdict(route_facts(route(parent_entry(accepted()))), GATEWAY)
     assert v.state == "Pending"
     assert "ResolvedRefs" in v.summary
 
@@ -239,19 +269,23 @@ def unresolved(reason: str, message: str = "msg", **kwargs: Any) -> dict[str, An
 
 
 def test_not_accepted_summary_carries_reason_and_message() -> None:
-    v = route_verdict(not_accepted("NotAllowedByListeners", "not allowed\nby listener"), GATEWAY)
+    v = route_verdict(
+        route_facts(not_accepted("NotAllowedByListeners", "not allowed\nby listener")), GATEWAY
+    )
     assert (v.state, v.healthy) == ("NotAccepted", False)
     assert v.summary == "Accepted=False (NotAllowedByListeners): not allowed by listener"
 
 
 def test_unresolved_summary_carries_reason_and_message() -> None:
-    v = route_verdict(unresolved("BackendNotFound", "pool qwen-pool not found"), GATEWAY)
+    v = route_verdict(
+        route_facts(unresolved("BackendNotFound", "pool qwen-pool not found")), GATEWAY
+    )
     assert (v.state, v.healthy) == ("Unresolved", False)
     assert v.summary == "ResolvedRefs=False (BackendNotFound): pool qwen-pool not found"
 
 
 def test_a_missing_pool_is_unresolved_even_though_accepted() -> None:
-    assert route_verdict(unresolved("BackendNotFound"), GATEWAY).state == "Unresolved"
+    assert route_verdict(route_facts(unresolved("BackendNotFound")), GATEWAY).state == "Unresolved"
 
 
 # --- route_verdict: one test per reason's fix ------------------------------------------------
@@ -259,7 +293,7 @@ def test_a_missing_pool_is_unresolved_even_though_accepted() -> None:
 
 def test_not_allowed_by_listeners_says_to_edit_allowed_routes_or_move_the_route() -> None:
     entry = parent_entry(cond("Accepted", "False", "NotAllowedByListeners"), namespace="llm")
-    fix = route_verdict(route(entry, namespace="apps"), GATEWAY).fix
+    fix = route_verdict(route_facts(route(entry, namespace="apps")), GATEWAY).fix
     assert "allowedRoutes does not admit namespace apps" in fix
     assert "listeners[].allowedRoutes" in fix
     assert "`kubectl edit gateway inference-gateway -n llm`" in fix
@@ -268,40 +302,48 @@ def test_not_allowed_by_listeners_says_to_edit_allowed_routes_or_move_the_route(
 
 def test_no_matching_listener_hostname_names_the_routes_hostnames() -> None:
     r = not_accepted("NoMatchingListenerHostname", hostnames=["chat.example.com"])
-    fix = route_verdict(r, GATEWAY).fix
+    fix = route_verdict(route_facts(r), GATEWAY).fix
     assert "hostnames (chat.example.com) match no listener hostname on llm/inference-gateway" in fix
 
 
 def test_no_matching_parent_says_the_section_name_or_port_names_no_listener() -> None:
-    fix = route_verdict(not_accepted("NoMatchingParent"), GATEWAY).fix
+    fix = route_verdict(route_facts(not_accepted("NoMatchingParent")), GATEWAY).fix
     assert "sectionName/port names no listener" in fix
 
 
 def test_unsupported_value_on_gke_says_to_use_a_gcp_backend_policy() -> None:
-    v = route_verdict(not_accepted("UnsupportedValue"), GATEWAY, "gke-l7-regional-external-managed")
+    v = route_verdict(
+        route_facts(not_accepted("UnsupportedValue")), GATEWAY, "gke-l7-regional-external-managed"
+    )
     assert "remove rules[].timeouts and set the timeout with a GCPBackendPolicy" in v.fix
     assert "GKE class gke-l7-regional-external-managed" in v.fix
 
 
 def test_unsupported_value_elsewhere_quotes_the_message_and_mentions_gke() -> None:
-    fix = route_verdict(not_accepted("UnsupportedValue", "bad filter"), GATEWAY, "istio").fix
+    fix = route_verdict(
+        route_facts(not_accepted("UnsupportedValue", "bad filter")), GATEWAY, "istio"
+    ).fix
     assert "(bad filter)" in fix
     assert "on GKE classes (gke-l7-*)" in fix
 
 
 def test_accepted_false_pending_says_wait() -> None:
-    assert route_verdict(not_accepted("Pending"), GATEWAY).fix.startswith("wait")
+    assert route_verdict(route_facts(not_accepted("Pending")), GATEWAY).fix.startswith("wait")
 
 
 def test_backend_not_found_says_to_list_pools_in_the_pools_namespace() -> None:
-    fix = route_verdict(unresolved("BackendNotFound", backend_namespace="models"), GATEWAY).fix
+    fix = route_verdict(
+        route_facts(unresolved("BackendNotFound", backend_namespace="models")), GATEWAY
+    ).fix
     assert "the pool does not exist, or its group differs from the one the cluster serves" in fix
     assert "inference.networking.k8s.io" in fix
     assert "`kubectl get inferencepools -n models`" in fix
 
 
 def test_ref_not_permitted_says_to_create_a_reference_grant_in_the_pools_namespace() -> None:
-    fix = route_verdict(unresolved("RefNotPermitted", backend_namespace="models"), GATEWAY).fix
+    fix = route_verdict(
+        route_facts(unresolved("RefNotPermitted", backend_namespace="models")), GATEWAY
+    ).fix
     assert "create a ReferenceGrant in namespace models" in fix
     assert "from namespace llm to InferencePool" in fix
 
@@ -317,43 +359,43 @@ def test_ref_not_permitted_says_to_create_a_reference_grant_in_the_pools_namespa
 def test_invalid_kind_names_the_setting_that_enables_inference_pools(
     gateway_class: str, setting: str
 ) -> None:
-    fix = route_verdict(unresolved("InvalidKind"), GATEWAY, gateway_class).fix
+    fix = route_verdict(route_facts(unresolved("InvalidKind")), GATEWAY, gateway_class).fix
     assert "does not support InferencePool" in fix
     assert setting in fix
 
 
 def test_invalid_kind_for_an_unknown_class_lists_every_known_setting() -> None:
-    fix = route_verdict(unresolved("InvalidKind"), GATEWAY, "kgateway").fix
+    fix = route_verdict(route_facts(unresolved("InvalidKind")), GATEWAY, "kgateway").fix
     assert "ENABLE_GATEWAY_API_INFERENCE_EXTENSION" in fix
     assert "inferenceExtension.enabled" in fix
     assert "gwAPIInferenceExtension" in fix
 
 
 def test_unsupported_protocol_points_at_the_pools_app_protocol() -> None:
-    fix = route_verdict(unresolved("UnsupportedProtocol"), GATEWAY).fix
+    fix = route_verdict(route_facts(unresolved("UnsupportedProtocol")), GATEWAY).fix
     assert "spec.appProtocol" in fix
 
 
 def test_an_unknown_not_accepted_reason_gets_an_honest_fix_with_the_message() -> None:
-    fix = route_verdict(not_accepted("SomethingNew", "listener on fire"), GATEWAY).fix
+    fix = route_verdict(route_facts(not_accepted("SomethingNew", "listener on fire")), GATEWAY).fix
     assert "Accepted=False (SomethingNew): listener on fire" in fix
     assert "`kubectl describe httproute qwen-pool -n llm`" in fix
 
 
 def test_an_unknown_unresolved_reason_gets_an_honest_fix_with_the_message() -> None:
-    fix = route_verdict(unresolved("Weird", "pool exploded"), GATEWAY).fix
+    fix = route_verdict(route_facts(unresolved("Weird", "pool exploded")), GATEWAY).fix
     assert "ResolvedRefs=False (Weird): pool exploded" in fix
 
 
 def test_with_two_entries_for_one_gateway_the_worse_one_decides() -> None:
     good = parent_entry(accepted(), resolved(), sectionName="http")
     bad = parent_entry(cond("Accepted", "False", "NoMatchingParent", "x"), sectionName="h")
-    assert route_verdict(route(good, bad), GATEWAY).state == "NotAccepted"
+    assert route_verdict(route_facts(route(good, bad)), GATEWAY).state == "NotAccepted"
 
 
 def test_status_for_another_gateway_only_means_no_controller_for_ours() -> None:
     other = parent_entry(accepted(), resolved(), name="other-gateway")
-    assert route_verdict(route(other), GATEWAY).state == "NoController"
+    assert route_verdict(route_facts(route(other)), GATEWAY).state == "NoController"
 
 
 # --- gateway_view ----------------------------------------------------------------------------
@@ -493,14 +535,15 @@ def test_a_pool_without_status_has_no_parent_statuses() -> None:
 
 
 def test_target_port_per_version() -> None:
-    assert pool_target_port(pool_v1()) == 8000
-    assert pool_target_port(pool_v1alpha2()) == 8001
+    assert reduce_pool(pool_v1(), POOLS_V1).port == 8000
+    assert reduce_pool(pool_v1alpha2(), POOLS_V1ALPHA2).port == 8001
 
 
-def test_target_port_is_none_when_the_pool_has_none() -> None:
+def test_a_pool_without_target_ports_gets_the_default_port() -> None:
     pool = pool_v1()
     pool["spec"]["targetPorts"] = []
-    assert pool_target_port(pool) is None
+    assert reduce_pool(pool, POOLS_V1).target_ports == ()
+    assert reduce_pool(pool, POOLS_V1).port == DEFAULT_POOL_PORT
 
 
 # --- condition_age ---------------------------------------------------------------------------

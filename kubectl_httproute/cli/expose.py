@@ -498,7 +498,7 @@ def _verify(
 ) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
     from ..cluster.wait import read_verified_objects, wait_for_verdict
-    from ..core.verify import route_verdict
+    from ..core.verify import route_facts, route_verdict
     from ..render.tables import render_verification
 
     progress = _Progress(route)
@@ -507,7 +507,7 @@ def _verify(
     )
     progress.done(settled=settled)
     verdict = _account_for_shadowing(
-        route_verdict(final, gateway.ref, gateway.class_name), preflight.findings
+        route_verdict(route_facts(final), gateway.ref, gateway.class_name), preflight.findings
     )
     now = read_verified_objects(client, gateway.ref, pools)
     tables = render_verification(final, now.gateway, now.pools, verdict)

@@ -60,7 +60,6 @@ def _add_routes(inv: Inventory, objs: Iterable[dict[str, object]]) -> None:
 
 def read_overview(client: Cluster, namespace: str | None) -> Inventory:
     """The overview's reads: each kind listed page by page; a few GETs for objects elsewhere."""
-    start = client.request_count
     inv = Inventory(namespace=namespace)
     reader = _Reader(client, inv)
     served = client.served_apis()
@@ -80,7 +79,6 @@ def read_overview(client: Cluster, namespace: str | None) -> Inventory:
             lambda: _add_classes(inv, classes_api, reader.cluster),
         )
     _read_pools(reader, served.pools, namespace, _pool_refs(inv.routes))
-    inv.requests = client.request_count - start
     return inv
 
 
@@ -166,7 +164,6 @@ def _read_pools(
 
 def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
     """One route and everything it names: Gateways, classes, pools, grants, Services, pods."""
-    start = client.request_count
     inv = Inventory(namespace=namespace)
     reader = _Reader(client, inv)
     served = client.served_apis()
@@ -215,7 +212,6 @@ def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
         )
     _read_pool_details(reader, served.pools, summary)
     _read_grants(reader, served.reference_grants, summary)
-    inv.requests = client.request_count - start
     return inv
 
 

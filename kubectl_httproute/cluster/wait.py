@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from ..core.inventory import PoolState
 from ..core.model import GATEWAYS, HTTPROUTES, ObjectRef
-from ..core.verify import GatewayView, is_settled
+from ..core.verify import GatewayView, is_settled, route_facts
 from ..errors import NotFound
 from . import readers
 from .contract import Cluster
@@ -39,7 +39,7 @@ def wait_for_verdict(
                 f"HTTPRoute {route} disappeared while waiting",
                 "someone deleted it: run expose again",
             )
-        if is_settled(obj, gateway):
+        if is_settled(route_facts(obj), gateway):
             return obj, True
         now = time.monotonic()
         if now >= deadline:

@@ -59,14 +59,9 @@ def _find(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
     return next((c for c in conditions if c.type == type_), None)
 
 
-def _on_gateway(label: str, gateway: ObjectRef) -> bool:
-    """Is a ParentConditions label ("ns/name#section:port") about this Gateway?"""
-    return label.split("#")[0].split(":")[0] == str(gateway)
-
-
 def _failing_condition(route: RouteInfo, gateway: ObjectRef, type_: str) -> Condition | None:
     for parent in route.parents:
-        if not _on_gateway(parent.parent, gateway):
+        if not parent.ref.refers_to(gateway):
             continue
         condition = _find(parent.conditions, type_)
         if condition is not None and condition.status == "False":
@@ -76,7 +71,7 @@ def _failing_condition(route: RouteInfo, gateway: ObjectRef, type_: str) -> Cond
 
 def _controllers(route: RouteInfo, gateway: ObjectRef) -> str:
     names = sorted(
-        {p.controller for p in route.parents if p.controller and _on_gateway(p.parent, gateway)}
+        {p.controller for p in route.parents if p.controller and p.ref.refers_to(gateway)}
     )
     return ", ".join(names)
 
@@ -317,7 +312,7 @@ def _pool_findings(
         c.reason: c
         for p in pool.parents
         for c in p.conditions
-        if c.status == "False" and _on_gateway(p.parent, gateway)
+        if c.status == "False" and p.ref.refers_to(gateway)
     }
     if "EndpointPickerRefMissing" in reasons or (not pool.picker and pool.group == POOL_GROUP_V1):
         findings.append(
@@ -345,7 +340,7 @@ def _pool_findings(
                 f"({edit})",
             )
         )
-    if route_accepted and not any(_on_gateway(p.parent, gateway) for p in pool.parents):
+    if route_accepted and not any(p.ref.refers_to(gateway) for p in pool.parents):
         findings.append(
             Finding(
                 WARNING,
@@ -389,7 +384,7 @@ def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
     return any(
         c.type == ACCEPTED and c.status == "True"
         for p in route.parents
-        if _on_gateway(p.parent, gateway)
+        if p.ref.refers_to(gateway)
         for c in p.conditions
     )
 
@@ -416,7 +411,7 @@ def diagnose_route(
     for gateway in gateways:
         view = inv.gateways.get(gateway)
         class_name = view.class_name if view is not None else ""
-        verdict = route_verdict(route.verdict_input(), gateway, class_name or None)
+        verdict = route_verdict(route.facts, gateway, class_name or None)
         judgements.append(GatewayJudgement(gateway, class_name, verdict))
         states.append(verdict.state)
         if verdict.state == NO_CONTROLLER:

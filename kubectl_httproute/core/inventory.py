@@ -27,6 +27,7 @@ from .verify import (
     ACCEPTED,
     GatewayView,
     ParentConditions,
+    RouteFacts,
     parse_conditions,
     pool_parent_statuses,
     route_parent_statuses,
@@ -48,10 +49,6 @@ class Unreadable(NamedTuple):
         return f"{self.kind}{where}: {self.reason}"
 
 
-# (group or None, kind, namespace, name, sectionName, port) of a status.parents[].parentRef
-ParentRef = tuple[str | None, str, str, str, str, int | None]
-
-
 class RouteInfo(NamedTuple):
     """An HTTPRoute with at least one InferencePool backendRef, reduced to what status shows."""
 
@@ -59,60 +56,20 @@ class RouteInfo(NamedTuple):
     generation: int | None
     parents: tuple[ParentConditions, ...]
     paths: tuple[str, ...]  # "/" for PathPrefix /, "=/x" for Exact /x, "~re" for regex
-    # status.parents[].parentRef of each entry of `parents`, in the same order.
-    parent_refs: tuple[ParentRef, ...] = ()
 
-    def verdict_input(self) -> dict[str, Any]:
-        """The few fields verify.route_verdict reads, rebuilt from the summary on demand (one
-        definition of the verdict, without keeping whole objects)."""
-        ref = self.summary.ref
-        entries = []
-        for (group, kind, namespace, name, section, port), parent in zip(
-            self.parent_refs, self.parents, strict=True
-        ):
-            parent_ref: dict[str, Any] = {"name": name}
-            for key, value in (
-                ("group", group),
-                ("kind", kind),
-                ("namespace", namespace),
-                ("sectionName", section),
-                ("port", port),
-            ):
-                if value not in (None, ""):
-                    parent_ref[key] = value
-            conditions = [
-                {
-                    "type": c.type,
-                    "status": c.status,
-                    "reason": c.reason,
-                    "message": c.message,
-                    "observedGeneration": c.observed_generation,
-                }
-                for c in parent.conditions
-            ]
-            entries.append(
-                {
-                    "parentRef": parent_ref,
-                    "controllerName": parent.controller,
-                    "conditions": conditions,
-                }
-            )
-        backend_refs = [
-            {"group": g, "kind": "InferencePool", "namespace": ns, "name": n}
-            for g, ns, n, _ in self.summary.pools
-        ]
-        return {
-            "metadata": {
-                "name": ref.name,
-                "namespace": ref.namespace,
-                "generation": self.generation,
-            },
-            "spec": {
-                "hostnames": list(self.summary.hostnames),
-                "rules": [{"backendRefs": backend_refs}],
-            },
-            "status": {"parents": entries},
-        }
+    @property
+    def facts(self) -> RouteFacts:
+        """What the verdict reads (one definition of the verdict for `expose` and `status`):
+        the route's InferencePool backendRefs, the backends `status` judges."""
+        return RouteFacts(
+            ref=self.summary.ref,
+            generation=self.generation,
+            hostnames=self.summary.hostnames,
+            backends=tuple(
+                (group, ns or self.summary.ref.namespace) for group, ns, _, _ in self.summary.pools
+            ),
+            parents=self.parents,
+        )
 
     @property
     def ref(self) -> ObjectRef:
@@ -194,7 +151,6 @@ class Inventory:
     pods: dict[tuple[str, ObjectRef], PodCount] = field(default_factory=dict)
     grants: dict[str, list[GrantState]] = field(default_factory=dict)  # by namespace
     unreadable: list[Unreadable] = field(default_factory=list)
-    requests: int = 0
 
     def pool(self, group: str, ref: ObjectRef) -> PoolState | None:
         return self.pools.get((group, ref))
@@ -233,31 +189,13 @@ def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, b
             label = _path_label(_map(match))
             if label not in paths:
                 paths.append(label)
-    parent_refs = tuple(
-        _parent_ref(_map(_map(e).get("parentRef")))
-        for e in _list(_map(obj.get("status")).get("parents"))
-        if isinstance(e, Mapping)
-    )
     info = RouteInfo(
         summary=summary,
         generation=_int(meta.get("generation")),
         parents=parents,
         paths=tuple(paths),
-        parent_refs=parent_refs,
     )
     return summary, info, accepted
-
-
-def _parent_ref(ref: Mapping[str, Any]) -> ParentRef:
-    group = ref.get("group")
-    return (
-        group if isinstance(group, str) else None,
-        _str(ref.get("kind")),
-        _str(ref.get("namespace")),
-        _str(ref.get("name")),
-        _str(ref.get("sectionName")),
-        _int(ref.get("port")),
-    )
 
 
 def reduce_pool(obj: dict[str, Any], api: ResourceApi) -> PoolState:

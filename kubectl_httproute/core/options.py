@@ -118,10 +118,7 @@ def build_expose_options(
             f"--hostname given {len(hostnames)} times", "Gateway API allows at most 16 hostnames"
         )
     validation.check_path(path, path_type)
-    parsed_headers = tuple(validation.parse_header(h) for h in headers)
-    names = [h.name.lower() for h in parsed_headers]
-    if len(set(names)) != len(names):
-        raise InvalidInput("--header names a header twice", "match each header name once")
+    parsed_headers = validation.parse_headers(headers)
     if port is not None:
         validation.check_port(port, "--port")
     # `is not None`, not truthiness: an empty --route-timeout '' is refused, not taken for 0s.

@@ -21,13 +21,61 @@ ACCEPTED = "Accepted"
 RESOLVED_REFS = "ResolvedRefs"
 
 
+class ParentRef(NamedTuple):
+    """A status entry's parentRef, defaults filled in: group, kind and the Gateway's namespace."""
+
+    group: str
+    kind: str
+    namespace: str  # "" for a parent of no namespace (v1alpha2's placeholder "Status/default")
+    name: str
+    section: str = ""
+    port: int | None = None
+
+    def refers_to(self, gateway: ObjectRef) -> bool:
+        """This parent is that Gateway (any of its listeners)."""
+        return (
+            self.group == GATEWAY_GROUP
+            and self.kind == "Gateway"
+            and self.name == gateway.name
+            and self.namespace == gateway.namespace
+        )
+
+    @property
+    def label(self) -> str:
+        """ "llm/inference-gateway", plus "#http" for a sectionName and ":80" for a port; any
+        kind but Gateway is named ("Status/default")."""
+        label = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        if self.kind != "Gateway":
+            label = f"{self.kind}/{label}"
+        if self.section:
+            label += f"#{self.section}"
+        if self.port is not None:
+            label += f":{self.port}"
+        return label
+
+
 class ParentConditions(NamedTuple):
     """One status.parents[] entry: which parent, which controller, what it said."""
 
-    # "llm/inference-gateway", plus "#http" when sectionName is set, ":80" when port is set
-    parent: str
+    ref: ParentRef
     controller: str
     conditions: tuple[Condition, ...]
+
+    @property
+    def parent(self) -> str:
+        return self.ref.label
+
+
+class RouteFacts(NamedTuple):
+    """What the verdict reads of an HTTPRoute: from the object (`route_facts`), or from the
+    summaries `status` keeps."""
+
+    ref: ObjectRef
+    generation: int | None
+    hostnames: tuple[str, ...]
+    # (group, namespace) of each backendRef: group "" is a core Service
+    backends: tuple[tuple[str, str], ...]
+    parents: tuple[ParentConditions, ...]
 
 
 class ListenerView(NamedTuple):
@@ -113,36 +161,35 @@ def _find_condition(conditions: tuple[Condition, ...], type_: str) -> Condition 
     return next((c for c in conditions if c.type == type_), None)
 
 
-def _parent_label(parent_ref: Mapping[str, Any], default_namespace: str) -> str:
+def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> ParentRef:
+    """A parentRef with Gateway API's defaults: group gateway.networking.k8s.io, kind Gateway,
+    the referrer's namespace (for a Gateway only)."""
+    group = parent_ref.get("group")
     kind = _str(parent_ref.get("kind")) or "Gateway"
     # Only a Gateway defaults to the referrer's namespace; v1alpha2's placeholder parent
     # (kind Status, name default) belongs to no namespace.
     namespace = _str(parent_ref.get("namespace")) or (
         default_namespace if kind == "Gateway" else ""
     )
-    name = _str(parent_ref.get("name"))
-    label = f"{namespace}/{name}" if namespace else name
-    if kind != "Gateway":
-        # Only Gateways go unlabelled: anything else (v1alpha2's "Status/default") must say so.
-        label = f"{kind}/{label}"
-    section = _str(parent_ref.get("sectionName"))
-    if section:
-        label += f"#{section}"
-    port = _int(parent_ref.get("port"))
-    if port is not None:
-        label += f":{port}"
-    return label
+    return ParentRef(
+        group=GATEWAY_GROUP if group is None else _str(group),
+        kind=kind,
+        namespace=namespace,
+        name=_str(parent_ref.get("name")),
+        section=_str(parent_ref.get("sectionName")),
+        port=_int(parent_ref.get("port")),
+    )
 
 
 def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> ParentConditions:
     return ParentConditions(
-        parent=_parent_label(_map(entry.get("parentRef")), default_namespace),
+        ref=parent_ref_of(_map(entry.get("parentRef")), default_namespace),
         controller=_str(entry.get("controllerName")),
         conditions=parse_conditions(entry.get("conditions")),
     )
 
 
-def route_parent_statuses(route: dict[str, Any]) -> list[ParentConditions]:
+def route_parent_statuses(route: Mapping[str, Any]) -> list[ParentConditions]:
     """Every status.parents[] entry of an HTTPRoute, in the order the API returned them."""
     namespace = _namespace(route)
     entries = _list(_map(route.get("status")).get("parents"))
@@ -153,31 +200,28 @@ def route_parent_statuses(route: dict[str, Any]) -> list[ParentConditions]:
     ]
 
 
-def _refers_to_gateway(
-    parent_ref: Mapping[str, Any], gateway: ObjectRef, default_namespace: str
-) -> bool:
-    group = parent_ref.get("group")
-    group = GATEWAY_GROUP if group is None else _str(group)
-    kind = _str(parent_ref.get("kind")) or "Gateway"
-    namespace = _str(parent_ref.get("namespace")) or default_namespace
-    return (
-        group == GATEWAY_GROUP
-        and kind == "Gateway"
-        and _str(parent_ref.get("name")) == gateway.name
-        and namespace == gateway.namespace
+def route_facts(route: Mapping[str, Any]) -> RouteFacts:
+    """The fields of an HTTPRoute the verdict reads."""
+    metadata = _map(route.get("metadata"))
+    namespace = _str(metadata.get("namespace"))
+    spec = _map(route.get("spec"))
+    backends = []
+    for rule in _list(spec.get("rules")):
+        for ref in _list(_map(rule).get("backendRefs")):
+            if isinstance(ref, Mapping):
+                backends.append((_str(ref.get("group")), _str(ref.get("namespace")) or namespace))
+    return RouteFacts(
+        ref=ObjectRef(namespace, _str(metadata.get("name"))),
+        generation=_int(metadata.get("generation")),
+        hostnames=tuple(h for h in _list(spec.get("hostnames")) if isinstance(h, str)),
+        backends=tuple(backends),
+        parents=tuple(route_parent_statuses(route)),
     )
 
 
-def _gateway_entries(route: dict[str, Any], gateway: ObjectRef) -> list[ParentConditions]:
+def _gateway_entries(route: RouteFacts, gateway: ObjectRef) -> list[ParentConditions]:
     # A route may name one Gateway several times (one entry per sectionName), so keep them all.
-    namespace = _namespace(route)
-    entries = _list(_map(route.get("status")).get("parents"))
-    return [
-        _parent_conditions(e, namespace)
-        for e in entries
-        if isinstance(e, Mapping)
-        and _refers_to_gateway(_map(e.get("parentRef")), gateway, namespace)
-    ]
+    return [p for p in route.parents if p.ref.refers_to(gateway)]
 
 
 def _is_current(condition: Condition, generation: int | None) -> bool:
@@ -198,18 +242,17 @@ def _stale_condition(entry: ParentConditions, generation: int | None) -> Conditi
     return None
 
 
-def is_settled(route: dict[str, Any], gateway: ObjectRef) -> bool:
+def is_settled(route: RouteFacts, gateway: ObjectRef) -> bool:
     """True once the Gateway's controller has judged the route's current generation."""
     entries = _gateway_entries(route, gateway)
     if not entries:
         return False
-    generation = _generation(route)
     for entry in entries:
         accepted = _find_condition(entry.conditions, ACCEPTED)
         # Accepted=Unknown (reason Pending) is the controller saying "not decided yet".
         if accepted is None or accepted.status == "Unknown":
             return False
-        if _stale_condition(entry, generation) is not None:
+        if _stale_condition(entry, route.generation) is not None:
             return False
     return True
 
@@ -218,39 +261,18 @@ def is_settled(route: dict[str, Any], gateway: ObjectRef) -> bool:
 # The verdict.
 
 
-def _backend_refs(route: dict[str, Any]) -> list[Mapping[str, Any]]:
-    refs: list[Mapping[str, Any]] = []
-    for rule in _list(_map(route.get("spec")).get("rules")):
-        refs.extend(r for r in _list(_map(rule).get("backendRefs")) if isinstance(r, Mapping))
-    return refs
+def _pool_namespaces(route: RouteFacts) -> list[str]:
+    namespaces = list(dict.fromkeys(ns for _, ns in route.backends if ns))
+    return namespaces or ([route.ref.namespace] if route.ref.namespace else [])
 
 
-def _pool_namespaces(route: dict[str, Any]) -> list[str]:
-    route_ns = _namespace(route)
-    namespaces: list[str] = []
-    for ref in _backend_refs(route):
-        namespace = _str(ref.get("namespace")) or route_ns
-        if namespace and namespace not in namespaces:
-            namespaces.append(namespace)
-    return namespaces or ([route_ns] if route_ns else [])
+def _pool_groups(route: RouteFacts) -> list[str]:
+    return list(dict.fromkeys(group or "core (no group: a Service)" for group, _ in route.backends))
 
 
-def _pool_groups(route: dict[str, Any]) -> list[str]:
-    groups: list[str] = []
-    for ref in _backend_refs(route):
-        group = _str(ref.get("group")) or "core (no group: a Service)"
-        if group not in groups:
-            groups.append(group)
-    return groups
-
-
-def _route_label(route: dict[str, Any]) -> str:
-    metadata = _map(route.get("metadata"))
-    return _str(metadata.get("name")) or "ROUTE"
-
-
-def _describe_route(route: dict[str, Any]) -> str:
-    return f"`kubectl describe httproute {_route_label(route)} -n {_namespace(route) or 'NS'}`"
+def _describe_route(route: RouteFacts) -> str:
+    name, namespace = route.ref.name or "ROUTE", route.ref.namespace or "NS"
+    return f"`kubectl describe httproute {name} -n {namespace}`"
 
 
 def _class_phrase(gateway_class: str | None) -> str:
@@ -267,7 +289,7 @@ def _summary(condition: Condition) -> str:
     return f"{text}: {message}" if message else text
 
 
-def _generic_fix(route: dict[str, Any], condition: Condition) -> str:
+def _generic_fix(route: RouteFacts, condition: Condition) -> str:
     message = _one_line(condition.message) or "no message"
     return (
         f"the controller reported {condition.type}={condition.status} "
@@ -277,10 +299,10 @@ def _generic_fix(route: dict[str, Any], condition: Condition) -> str:
 
 
 def _not_accepted_fix(
-    route: dict[str, Any], gateway: ObjectRef, condition: Condition, gateway_class: str | None
+    route: RouteFacts, gateway: ObjectRef, condition: Condition, gateway_class: str | None
 ) -> str:
     reason = condition.reason
-    route_ns = _namespace(route) or "the route's namespace"
+    route_ns = route.ref.namespace or "the route's namespace"
     edit_gateway = f"`kubectl edit gateway {gateway.name} -n {gateway.namespace}`"
     if reason == "NotAllowedByListeners":
         return (
@@ -289,9 +311,7 @@ def _not_accepted_fix(
             f"namespace {gateway.namespace}"
         )
     if reason == "NoMatchingListenerHostname":
-        hostnames = ", ".join(
-            h for h in _list(_map(route.get("spec")).get("hostnames")) if isinstance(h, str)
-        )
+        hostnames = ", ".join(route.hostnames)
         return (
             f"the route's hostnames ({hostnames or 'none'}) match no listener hostname on "
             f"{gateway}: use a hostname a listener serves, or set none"
@@ -329,7 +349,7 @@ def _invalid_kind_fix(gateway_class: str | None) -> str:
     )
 
 
-def _unresolved_fix(route: dict[str, Any], condition: Condition, gateway_class: str | None) -> str:
+def _unresolved_fix(route: RouteFacts, condition: Condition, gateway_class: str | None) -> str:
     reason = condition.reason
     pool_namespaces = _pool_namespaces(route)
     if reason == "BackendNotFound":
@@ -341,7 +361,7 @@ def _unresolved_fix(route: dict[str, Any], condition: Condition, gateway_class: 
             f"{uses}: check {commands or '`kubectl get inferencepools`'}"
         )
     if reason == "RefNotPermitted":
-        route_ns = _namespace(route) or "ROUTE_NS"
+        route_ns = route.ref.namespace or "ROUTE_NS"
         foreign = [ns for ns in pool_namespaces if ns != route_ns] or pool_namespaces
         where = ", ".join(foreign) or "the pool's namespace"
         return (
@@ -359,7 +379,7 @@ def _unresolved_fix(route: dict[str, Any], condition: Condition, gateway_class: 
 
 
 def _entry_verdict(
-    route: dict[str, Any],
+    route: RouteFacts,
     gateway: ObjectRef,
     entry: ParentConditions,
     gateway_class: str | None,
@@ -412,7 +432,7 @@ def _entry_verdict(
 
 
 def route_verdict(
-    route: dict[str, Any], gateway: ObjectRef, gateway_class: str | None = None
+    route: RouteFacts, gateway: ObjectRef, gateway_class: str | None = None
 ) -> Verdict:
     """Judge the route from the Gateway's controller's status: the state, what is wrong, the fix."""
     entries = _gateway_entries(route, gateway)
@@ -425,7 +445,7 @@ def route_verdict(
             f"check the GatewayClass {cls} exists, is Accepted, and its controller is running: "
             f"`kubectl get gatewayclass {cls} -o yaml`",
         )
-    generation = _generation(route)
+    generation = route.generation
     for entry in entries:
         stale = _stale_condition(entry, generation)
         if stale is not None:
@@ -537,15 +557,6 @@ def pool_parent_statuses(pool: dict[str, Any]) -> list[ParentConditions]:
         for e in entries
         if type(e) is dict or isinstance(e, Mapping)
     ]
-
-
-def pool_target_port(pool: dict[str, Any]) -> int | None:
-    """The pool's model-server port: v1 `targetPorts[0].number`, v1alpha2 `targetPortNumber`."""
-    spec = _map(pool.get("spec"))
-    if _is_v1alpha2(pool, "targetPortNumber", "targetPorts", "spec"):
-        return _int(spec.get("targetPortNumber"))
-    ports = _list(spec.get("targetPorts"))
-    return _int(_map(ports[0]).get("number")) if ports else None
 
 
 def parse_time(value: str) -> datetime | None:

@@ -75,11 +75,7 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
             else None
         )
         controllers = sorted(
-            {
-                p.controller
-                for p in route.parents
-                if p.controller and p.parent.split("#")[0].split(":")[0] == f"{ns}/{name}"
-            }
+            {p.controller for p in route.parents if p.controller and p.ref.refers_to(key)}
         )
         gateways.append(
             {
