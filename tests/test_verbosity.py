@@ -304,7 +304,8 @@ def secret_texts(pki: Pki, token: str) -> list[str]:
     their PEM bodies."""
     texts = [token, b64(pki.client_key), b64(pki.client_cert)]
     for path in (pki.client_key, pki.client_cert):
-        texts += [line for line in path.read_text().splitlines() if not line.startswith("-----")]
+        lines = path.read_text().splitlines()
+        texts += [line for line in lines if len(line) >= 16 and not line.startswith("-----")]
     return texts
 
 

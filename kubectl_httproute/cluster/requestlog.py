@@ -22,6 +22,9 @@ LEVEL_BODIES = 8
 LEVEL_CURL = 9
 BODY_LIMIT = 1024  # at 8; whole bodies at 9
 MASKED = "<masked>"
+# Shorter values are not searched for in the text (a PEM's last line may be "Zw=="): headers
+# are masked whatever their length.
+MIN_SECRET = 8
 REDACTED = "<redacted>"
 # client-go's maskValue: the scheme of these stays readable ("Bearer <masked>").
 KNOWN_AUTH_SCHEMES = ("bearer", "basic", "negotiate")
@@ -60,7 +63,7 @@ class RequestLog:
     ) -> None:
         self.level = level
         self._write = write
-        self._secrets = {s for s in secrets if s and len(s) >= 4}
+        self._secrets = {s for s in secrets if len(s) >= MIN_SECRET}
         self._clock = clock
         self._pid = os.getpid()
 
@@ -122,8 +125,9 @@ class RequestLog:
 
     def _remember_credential(self, value: str) -> None:
         scheme, _, credential = value.partition(" ")
-        self._secrets.add(credential if credential else scheme)
-        self._secrets.discard("")
+        value = credential or scheme
+        if len(value) >= MIN_SECRET:
+            self._secrets.add(value)
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
