@@ -72,7 +72,8 @@ LINES = [
     ["status", "--namespace=team", "t"],
     ["-n", "team", "status", ""],
     ["-n", "team", "status", "-n", "llm", ""],  # after the subcommand wins
-    ["status", "-A", "-o", "wide", "-v", ""],
+    ["status", "-A", "-o", "wide", "-v", "6", ""],
+    ["status", "--v=6", ""],
     ["expose", ""],
     ["expose", "qwen"],
     ["expose", "qwen-pool", ""],  # a pool already on the line is not offered again
@@ -165,6 +166,8 @@ TOKENS = [
     "yaml",
     "-v",
     "-vv",
+    "6",
+    "--v=6",
     "--gateway",
     "--gateway=team-gw",
     "--yes",

@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_FAILED, InferrouteError
-from .common import fail_line, global_flags, kube_flags
+from .common import TRACEBACK_LEVEL, fail_line, global_flags, kube_flags
 
 PROG_NAME = "kubectl inferroute"
 INTERRUPTED = 130
@@ -49,7 +49,7 @@ SUBCOMMANDS = {
 
 class InferrouteGroup(click.Group):
     """Loads subcommands on demand; maps our errors to one line and an exit code (a traceback
-    only with -v)."""
+    only from -v=8 on)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*SUBCOMMANDS, *self.commands})
@@ -70,7 +70,7 @@ class InferrouteGroup(click.Group):
             with handling_interrupts():
                 return super().invoke(ctx)
         except InferrouteError as error:
-            if _verbosity(ctx) > 0:
+            if _verbosity(ctx) >= TRACEBACK_LEVEL:
                 _print_traceback()
             click.echo(fail_line(error), err=True)
             ctx.exit(error.exit_code)
@@ -80,23 +80,24 @@ class InferrouteGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as error:  # a bug of ours: still one line, unless asked for more
-            if _verbosity(ctx) > 0:
+            if _verbosity(ctx) >= TRACEBACK_LEVEL:
                 _print_traceback()
             click.echo(
-                f"error: unexpected {type(error).__name__}: {error}; run again with -v for details",
+                f"error: unexpected {type(error).__name__}: {error}; "
+                f"run again with -v={TRACEBACK_LEVEL} for details",
                 err=True,
             )
             ctx.exit(EXIT_FAILED)
 
 
 def _print_traceback() -> None:
-    import traceback  # only with -v: not worth its import on every run
+    import traceback  # only from -v=8 on: not worth its import on every run
 
     traceback.print_exc()
 
 
 def _verbosity(ctx: click.Context) -> int:
-    # Subcommands record the merged -v count here once they have parsed their flags.
+    # Subcommands record the merged -v level here once they have parsed their flags.
     return int(ctx.meta.get("inferroute.verbose", global_flags(ctx, {}).verbose))
 
 

@@ -12,7 +12,7 @@ import time
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from ..core.model import (
@@ -41,6 +41,9 @@ from ..errors import (
 )
 from .kubeconfig import KubeconfigSelection
 
+if TYPE_CHECKING:
+    from .requestlog import RequestLog
+
 DEFAULT_REQUEST_TIMEOUT = 30.0
 PAGE_SIZE = 500
 RETRY_ATTEMPTS = 4
@@ -51,6 +54,7 @@ AGGREGATED_DISCOVERY_ACCEPT = (
     "application/json"
 )
 APPLY_PATCH = "application/apply-patch+yaml"
+LEVEL_REQUESTS = 6  # requestlog.LEVEL_REQUESTS: the -v level that logs requests
 SELF_SUBJECT_RULES_REVIEWS = ResourceApi(
     "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False
 )
@@ -136,10 +140,19 @@ class KubeClient:
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         on_warning: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        verbosity: int = 0,
+        log: Callable[[str], None] | None = None,
     ) -> None:
+        """`verbosity` is kubectl's -v level: from 6 on, each request is written through `log`
+        as kubectl writes it (cluster/requestlog.py)."""
         self.selection = selection
         self.request_timeout = request_timeout or None
         self.on_warning = on_warning
+        self._request_log: RequestLog | None = None
+        if log is not None and verbosity >= LEVEL_REQUESTS:
+            from .requestlog import RequestLog
+
+            self._request_log = RequestLog(verbosity, log, secrets=_credentials(selection))
         self.warnings: list[str] = []
         self.request_count = 0
         self._sleep = sleep
@@ -211,20 +224,33 @@ class KubeClient:
             connect=min(self.request_timeout or 10.0, 10.0), read=self.request_timeout
         )
         self.request_count += 1
+        log = self._request_log
+        if log is not None:
+            log.before(method, url, auth_headers, payload)
+        started = time.monotonic()
+        raw: Any = None
         try:
-            raw = client.rest_client.pool_manager.request(
-                method,
-                url,
-                body=payload,
-                headers=auth_headers,
-                timeout=timeout,
-                preload_content=False,
-                retries=False,
-            )
             try:
-                data = raw.read()
-            finally:
-                raw.release_conn()
+                raw = client.rest_client.pool_manager.request(
+                    method,
+                    url,
+                    body=payload,
+                    headers=auth_headers,
+                    timeout=timeout,
+                    preload_content=False,
+                    retries=False,
+                )
+                answered = time.monotonic()
+                try:
+                    data = raw.read()
+                finally:
+                    raw.release_conn()
+            except Exception:
+                if log is not None:  # as kubectl: the status it got, else none
+                    status = raw.status if raw is not None else None
+                    headers_got = raw.headers.items() if raw is not None else ()
+                    log.after(method, url, status, headers_got, _millis(started), None)
+                raise
         except ApiException as exc:  # raised by the client for TLS failures
             raise ClusterUnreachable(
                 f"TLS error talking to {self.selection.server}: {exc.reason}",
@@ -265,6 +291,9 @@ class KubeClient:
                 f'check the context "{self.selection.context_name}" (`kubectl cluster-info`) and '
                 "your network, then run the command again",
             ) from None
+        if log is not None:
+            elapsed = _millis(started, answered)
+            log.after(method, url, raw.status, raw.headers.items(), elapsed, data)
         resp_headers = {k.lower(): v for k, v in raw.headers.items()}
         for value in raw.headers.get_all("Warning") or []:
             self._warn(parse_warning_header(value))
@@ -465,6 +494,39 @@ def served_apis_from(served: dict[str, dict[str, set[str]]]) -> ServedApis:
         gateway_classes=pick(GATEWAY_CLASSES),
         pools=pools,
     )
+
+
+def _millis(started: float, ended: float | None = None) -> int:
+    """Whole milliseconds since `started` (monotonic), as kubectl counts them."""
+    return int(((time.monotonic() if ended is None else ended) - started) * 1000)
+
+
+def _credentials(selection: KubeconfigSelection) -> list[str]:
+    """The kubeconfig user's secret values, never to be written in a request log."""
+    for entry in selection.config.get("users") or []:
+        if isinstance(entry, dict) and entry.get("name") == selection.user_name:
+            user = entry.get("user") or {}
+            found = [str(user[key]) for key in ("token", "password") if user.get(key)]
+            for key in ("client-key", "client-certificate"):
+                found += _pem_lines(user.get(f"{key}-data"), user.get(key))
+            return found
+    return []
+
+
+def _pem_lines(data: Any, path: Any) -> list[str]:
+    """A certificate's or key's text as the kubeconfig gives it (base64 data, or a file), and
+    the lines of its PEM body."""
+    import base64
+    from pathlib import Path
+
+    found = [str(data)] if data else []
+    if not data and not path:
+        return found
+    try:
+        text = base64.b64decode(str(data)).decode() if data else Path(str(path)).read_text()
+    except (OSError, ValueError):
+        return found
+    return found + [line for line in text.splitlines() if line and not line.startswith("-----")]
 
 
 def _retry_delay(retry_after: str | None, attempt: int) -> float:
