@@ -149,8 +149,9 @@ def test_a_context_namespace_of_64_characters_is_refused_at_kubeconfig_load(
     cluster: Any, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
     config = write_kubeconfig(tmp_path / "kubeconfig", cluster.url, namespace=LONG_LABEL)
-    line = refused(cluster, args, 1, ['kubeconfig context "test" namespace', "more than 63"],
-                   kubeconfig=config)  # fmt: skip
+    line = refused(
+        cluster, args, 1, ['kubeconfig context "test" namespace', "more than 63"], kubeconfig=config
+    )
     # It came from the kubeconfig, not from a flag, and both fixes are offered.
     assert not line.startswith("error: --namespace")
     assert "kubectl config set-context test --namespace=" in line
