@@ -270,6 +270,10 @@ def server_url_problem(server: object) -> str | None:
     return None
 
 
+# One literal, so the flag in it reads as kubectl's (the layer names no flag of ours).
+_SET_CONTEXT_NAMESPACE = "`kubectl config set-context CONTEXT --namespace=NAMESPACE`"
+
+
 def _check_context_namespace(namespace: str, context_name: str) -> None:
     from ..core.validation import check_dns_label
     from ..errors import InvalidInput
@@ -279,7 +283,7 @@ def _check_context_namespace(namespace: str, context_name: str) -> None:
     except InvalidInput as error:
         raise KubeconfigError(
             error.message,
-            f"fix it with `kubectl config set-context {context_name} --namespace=NAMESPACE`",
+            "fix it with " + _SET_CONTEXT_NAMESPACE.replace("CONTEXT", context_name),
             flag_advice=ADVICE_CONTEXT_NAMESPACE,
         ) from None
 
