@@ -65,13 +65,13 @@ _NAME_HINT = (
     "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, "
     "at most 253 characters (e.g. qwen-pool)"
 )
-WEIGHT_RULE = f"weights are whole numbers from 0 to {MAX_WEIGHT}"
-WEIGHT_HINT = "give relative weights such as qwen-pool=90 other-pool=10; 0 sends no traffic"
-POOL_FORM = "[NAMESPACE/]POOL[=WEIGHT]"
 _LABEL_HINT = (
     "use lowercase letters, digits and '-', starting and ending with a letter or digit, "
     "at most 63 characters (e.g. llm)"
 )
+WEIGHT_RULE = f"weights are whole numbers from 0 to {MAX_WEIGHT}"
+WEIGHT_HINT = "give relative weights such as qwen-pool=90 other-pool=10; 0 sends no traffic"
+POOL_FORM = "[NAMESPACE/]POOL[=WEIGHT]"
 
 
 def _name_problem(value: str, max_len: int, dots: bool) -> str | None:
