@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 VPYTHON := $(VENV)/bin/python
 
-.PHONY: install check test lint format-check types docs docs-check dist manifest clean bench
+.PHONY: install check test lint format-check types docs docs-check dist manifest clean bench \
+	demo demo-stop
 
 # The venv, pip, and the project (editable, with its dev tools) at the newest versions
 # pyproject.toml's bounds allow; run again to upgrade them.
@@ -50,6 +51,16 @@ docs-check: | $(VPYTHON)
 # Start-up, completion, commands and 1k/5k/10k routes side by side with kubectl (a few minutes).
 bench: | $(VPYTHON)
 	$(VPYTHON) benchmarks/bench.py
+
+# A fake cluster to try the plugin on (the test API server, its controller simulator, a Gateway
+# and two InferencePools); prints the `export KUBECONFIG=...` line and serves until Ctrl-C.
+DEMO_DIR ?= build/demo
+demo: | $(VPYTHON)
+	@$(VPYTHON) scripts/demo.py --dir $(DEMO_DIR)
+
+# Stops a demo started with `make demo` from another terminal.
+demo-stop:
+	@$(PYTHON) scripts/demo.py --dir $(DEMO_DIR) --stop
 
 # The krew archive for this platform and dist/inferroute.yaml; needs only python3 and pip
 # (its own build venv, build/venv), not .venv/.

@@ -33,6 +33,17 @@ class InvalidInput(InferrouteError):
 
     exit_code = EXIT_USAGE
 
+    def __init__(self, message: str, hint: str = "", *, flag_advice: str = "") -> None:
+        # Messages quote values as typed: a newline in one must not break the one-line error.
+        super().__init__(_printable(message), _printable(hint), flag_advice=flag_advice)
+
+
+def _printable(text: str) -> str:
+    """text with each control character written as an escape (\\n, \\t, \\x1b), as Go's %q does."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
 
 class KubeconfigError(InferrouteError):
     """The kubeconfig is missing, unreadable, or names a context, cluster or user not in it."""
@@ -80,3 +91,4 @@ ADVICE_KUBECONFIG_NOT_ONE = "kubeconfig-not-one"
 ADVICE_KUBECONFIG_MISSING = "kubeconfig-missing"
 ADVICE_NO_KUBECONFIG = "no-kubeconfig"
 ADVICE_NO_CONTEXT = "no-context"
+ADVICE_CONTEXT_NAMESPACE = "context-namespace"

@@ -355,6 +355,8 @@ def test_rejects_ports_out_of_range(value: Any) -> None:
         ("x=" + "v" * 4096, "x", "v" * 4096),
         ("!#$%&'*+-.^_`|~=1", "!#$%&'*+-.^_`|~", "1"),
         ("x=with spaces", "x", "with spaces"),
+        ("x=tab\tinside", "x", "tab\tinside"),
+        ("x=café", "x", "café"),  # obs-text: RFC 9110 allows bytes above 0x7f
     ],
 )
 def test_parses_header_matches(text: str, name: str, value: str) -> None:
@@ -372,6 +374,11 @@ def test_parses_header_matches(text: str, name: str, value: str) -> None:
         ("x\n=a", "not a valid HTTP header name"),
         ("x=" + "v" * 4097, "more than 4096"),
         ("x" * 257 + "=a", "longer than 256"),
+        ("x=a\nb", "control character (newline \\n)"),
+        ("x=a\x00", "control character (NUL \\x00)"),
+        ("x=a\x85", "control character (\\x85)"),
+        ("x=\tlead", "starts or ends with a space or tab"),
+        ("x=trail ", "starts or ends with a space or tab"),
     ],
 )
 def test_rejects_bad_headers_naming_the_flag(text: str, reason: str) -> None:
@@ -397,7 +404,8 @@ def test_parses_sixteen_distinct_headers() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["example.com", "api.example.com", "*.example.com", "localhost", "a-1.b"]
+    "value",
+    ["example.com", "api.example.com", "*.example.com", "localhost", "a-1.b", "a" * 63 + ".com"],
 )
 def test_accepts_hostnames(value: str) -> None:
     assert v.check_hostname(value) == value
@@ -420,6 +428,9 @@ def test_accepts_hostnames(value: str) -> None:
         ("example.com.", "not a DNS name"),
         ("a_b.example.com", "not a DNS name"),
         ("a" * 254, "more than 253"),
+        # Not the CRD's pattern but RFC 1123, whose hostnames the Gateway API spec uses.
+        ("a" * 64 + ".example.com", "part between dots 64 characters long, more than 63"),
+        ("*." + "b" * 64, "more than 63"),
     ],
 )
 def test_rejects_hostnames_the_crd_rejects(value: str, reason: str) -> None:
@@ -473,18 +484,18 @@ def test_parses_pool_args(text: str, ref: ObjectRef, weight: int | None) -> None
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("qwen=", "not a whole number"),
-        ("qwen=abc", "not a whole number"),
-        ("qwen=-1", "not a whole number"),
-        ("qwen=+1", "not a whole number"),
-        ("qwen= 1", "not a whole number"),
-        ("qwen=1.5", "not a whole number"),
-        ("qwen=1_000", "not a whole number"),
-        ("qwen=1000001", "0 to 1,000,000"),
-        ("qwen=1=2", "not a whole number"),
+        ("qwen=", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=abc", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=-1", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=+1", "weights are whole numbers from 0 to 1000000"),
+        ("qwen= 1", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=1.5", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=1_000", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=1000001", "weights are whole numbers from 0 to 1000000"),
+        ("qwen=1=2", "weights are whole numbers from 0 to 1000000"),
         ("=5", "empty"),
         ("Qwen", "uppercase"),
-        ("a/b/c=1", "NAMESPACE/NAME"),
+        ("a/b/c=1", 'more than one "/": the form is [NAMESPACE/]POOL[=WEIGHT]'),
         ("bad_ns/qwen", "'_'"),
     ],
 )

@@ -144,6 +144,7 @@ FLAG_HINTS = {
     errors.ADVICE_KUBECONFIG_MISSING: "check the --kubeconfig path",
     errors.ADVICE_NO_KUBECONFIG: "set --kubeconfig or {hint}",
     errors.ADVICE_NO_CONTEXT: "pass --context NAME, or {hint}",
+    errors.ADVICE_CONTEXT_NAMESPACE: "{hint}, or pass --namespace NAMESPACE",
 }
 
 

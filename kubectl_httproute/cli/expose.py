@@ -5,6 +5,7 @@ Orchestration and the terminal only: each step is a call into `cluster/`, `core/
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -14,8 +15,21 @@ import click
 from .. import __version__
 from ..core.discovery import Choice, several_error
 from ..core.model import FIELD_MANAGER, HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
-from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
-from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotApproved
+from ..core.options import (
+    DRY_RUN_MODES,
+    OUTPUT_FORMATS,
+    ExposeOptions,
+    build_expose_options,
+    check_global_flags,
+)
+from ..errors import (
+    ADVICE_CONTEXT_NAMESPACE,
+    EXIT_OK,
+    EXIT_UNHEALTHY,
+    InferrouteError,
+    InvalidInput,
+    NotApproved,
+)
 from .common import (
     GlobalFlags,
     global_flags,
@@ -173,7 +187,7 @@ class Journal:
     default="60s",
     show_default=True,
     metavar="DURATION",
-    help="How long to wait for the verdict.",
+    help="How long to wait for the verdict (0: look once, without waiting).",
 )
 @click.option(
     "--record",
@@ -187,6 +201,7 @@ class Journal:
 def expose(ctx: click.Context, /, **params: Any) -> None:
     flags = global_flags(ctx, params)
     ctx.meta["inferroute.verbose"] = flags.verbose
+    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
     options = build_expose_options(
         namespace=flags.namespace,
         pools=params["pools"],
@@ -212,9 +227,26 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
         force=params["force"],
         create_reference_grant=params["create_reference_grant"],
     )
+    _check_record_path(options)
     if options.dry_run == "client":
         ctx.exit(run_client_dry_run(options, flags))
     ctx.exit(run_expose(options, flags))
+
+
+def _check_record_path(options: ExposeOptions) -> None:
+    """A directory given to --record is refused now, before anything is changed, not after."""
+    if options.record_path is None or not os.path.isdir(options.record_path):
+        return
+    from ..core.validation import derive_route_name
+
+    route = options.name or (
+        derive_route_name(options.pools[0].ref.name) if options.pools else "ROUTE"
+    )
+    example = os.path.join(options.record_path, f"{route}.inferroute.md")
+    raise InvalidInput(
+        f'--record "{options.record_path}" is a directory, not a file',
+        f"give the file to write, e.g. --record {example}",
+    )
 
 
 # --- offline -------------------------------------------------------------------------------------
@@ -234,7 +266,9 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
     # Offline, a kubeconfig only lends its namespace; none, or a broken one, is no error.
     try:
         namespace: str = load_selection(flags).namespace
-    except InferrouteError:
+    except InferrouteError as error:
+        if error.flag_advice == ADVICE_CONTEXT_NAMESPACE:
+            raise  # it would lend a namespace no route can have
         return None
     return namespace
 
@@ -498,6 +532,7 @@ def _verify(
 ) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
     from ..cluster.wait import read_verified_objects, wait_for_verdict
+    from ..core.verdict import not_waited_verdict
     from ..core.verify import route_facts, route_verdict
     from ..render.tables import render_verification
 
@@ -509,6 +544,8 @@ def _verify(
     verdict = _account_for_shadowing(
         route_verdict(route_facts(final), gateway.ref, gateway.class_name), preflight.findings
     )
+    if not settled and options.wait_timeout_ms == 0:
+        verdict = not_waited_verdict(route)
     now = read_verified_objects(client, gateway.ref, pools)
     tables = render_verification(final, now.gateway, now.pools, verdict)
     if settled:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 
 from ..core.model import ObjectRef
+from ..core.options import check_global_flags
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
 from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
 from .completion import complete_routes
@@ -101,6 +102,7 @@ class StatusOptions(NamedTuple):
 def status(ctx: click.Context, /, **params: Any) -> None:
     flags = global_flags(ctx, params)
     ctx.meta["inferroute.verbose"] = flags.verbose
+    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
     options = build_status_options(params)
     client = open_cluster(flags, on_warning=warn)
     if options.watch:

@@ -257,10 +257,7 @@ class KubeClient:
                 "check the cluster's certificate-authority in the kubeconfig",
             ) from None
         except urllib3.exceptions.SSLError as exc:
-            raise ClusterUnreachable(
-                f"TLS verification failed for {self.selection.server}: {_root_cause(exc)}",
-                "check the cluster's certificate-authority in the kubeconfig",
-            ) from None
+            raise self._tls_error(exc) from None
         except urllib3.exceptions.NewConnectionError as exc:
             # Refused or unresolvable: the request never reached a server, so a retry is safe,
             # even for a write. (urllib3 makes this a subclass of its timeout error: test it first.)
@@ -301,6 +298,26 @@ class KubeClient:
         if resp.status == 429 or (resp.status >= 500 and idempotent):
             return resp, _retry_delay(resp_headers.get("retry-after"), attempt)
         return resp, None
+
+    def _tls_error(self, exc: BaseException) -> ClusterUnreachable:
+        """Say what went wrong in the TLS handshake: verification, or a server without TLS."""
+        server = self.selection.server
+        cause = _root_cause(exc)
+        if cause.startswith("certificate verify failed"):
+            return ClusterUnreachable(
+                f"TLS verification failed for {server}: {cause}",
+                "check the cluster's certificate-authority in the kubeconfig",
+            )
+        if _answers_plain_http(server, min(self.request_timeout or 5.0, 5.0)):
+            return ClusterUnreachable(
+                f"the API server {server} does not speak TLS: it answered in plain HTTP",
+                "use its https:// port in the kubeconfig's server, or http:// if it really "
+                "serves plain HTTP",
+            )
+        return ClusterUnreachable(
+            f"the TLS handshake with {server} failed: {cause}",
+            "check the port in the kubeconfig's server and the cluster's certificate-authority",
+        )
 
     def _warn(self, text: str) -> None:
         if text and text not in self.warnings:
@@ -567,6 +584,22 @@ def _can_i(method: str, path: str) -> str:
         method, "get" if len(rest) > 1 else "list"
     )
     return f"kubectl auth can-i {verb} {resource}" + (f" -n {namespace}" if namespace else "")
+
+
+def _answers_plain_http(server: str, timeout: float) -> bool:
+    """Whether the server's host and port answer a plain HTTP request (told after TLS failed)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server)
+    host = parts.hostname or ""
+    try:
+        with socket.create_connection((host, parts.port or 443), timeout=timeout) as sock:
+            sock.sendall(f"HEAD / HTTP/1.0\r\nHost: {parts.netloc}\r\n\r\n".encode())
+            with sock.makefile("rb") as answer:
+                return answer.read(5) == b"HTTP/"
+    except (OSError, ValueError, UnicodeError):
+        return False
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import (
+    ADVICE_CONTEXT_NAMESPACE,
     ADVICE_KUBECONFIG_BROKEN,
     ADVICE_KUBECONFIG_MISSING,
     ADVICE_KUBECONFIG_NOT_ONE,
@@ -205,6 +206,8 @@ def load_kubeconfig(
         ctx["cluster"] = cluster
     if user:
         ctx["user"] = user
+    if not namespace and ctx.get("namespace"):
+        _check_context_namespace(str(ctx["namespace"]), context_name)
     cluster_name = ctx.get("cluster") or ""
     cluster_body = _named(config, "clusters", cluster_name)
     if cluster_body is None:
@@ -217,6 +220,14 @@ def load_kubeconfig(
         raise KubeconfigError(
             f'cluster "{cluster_name}" has no server URL',
             f"run `kubectl config set-cluster {cluster_name} --server=https://...`",
+        )
+    problem = server_url_problem(server)
+    if problem:
+        shown = f'"{server}"' if isinstance(server, str) and server.isprintable() else repr(server)
+        raise KubeconfigError(
+            f'the kubeconfig\'s server for cluster "{cluster_name}" is not a URL: '
+            f"{shown} {problem}",
+            f"run `kubectl config set-cluster {cluster_name} --server=https://HOST:PORT`",
         )
     user_name = ctx.get("user") or ""
     if user_name and _named(config, "users", user_name) is None:
@@ -237,6 +248,44 @@ def load_kubeconfig(
         namespace=namespace or ctx.get("namespace") or "default",
         server=server.rstrip("/"),
     )
+
+
+def server_url_problem(server: object) -> str | None:
+    """Why a cluster's `server` cannot be the API server's URL, or None when it can be one."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(server, str):
+        return "is not text"
+    if not server.isprintable() or any(char.isspace() for char in server):
+        return "contains a space or control character"
+    try:
+        parts = urlsplit(server)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0..65535
+    except ValueError as exc:
+        return f"cannot be parsed ({exc})"
+    if parts.scheme.lower() not in ("https", "http"):
+        return "does not start with https:// (or http://)"
+    if not parts.hostname:
+        return "names no host"
+    return None
+
+
+# One literal, so the flag in it reads as kubectl's (the layer names no flag of ours).
+_SET_CONTEXT_NAMESPACE = "`kubectl config set-context CONTEXT --namespace=NAMESPACE`"
+
+
+def _check_context_namespace(namespace: str, context_name: str) -> None:
+    from ..core.validation import check_dns_label
+    from ..errors import InvalidInput
+
+    try:
+        check_dns_label(namespace, f'kubeconfig context "{context_name}" namespace')
+    except InvalidInput as error:
+        raise KubeconfigError(
+            error.message,
+            "fix it with " + _SET_CONTEXT_NAMESPACE.replace("CONTEXT", context_name),
+            flag_advice=ADVICE_CONTEXT_NAMESPACE,
+        ) from None
 
 
 def load_selection(flags: GlobalFlags) -> KubeconfigSelection:

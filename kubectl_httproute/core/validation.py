@@ -69,6 +69,9 @@ _LABEL_HINT = (
     "use lowercase letters, digits and '-', starting and ending with a letter or digit, "
     "at most 63 characters (e.g. llm)"
 )
+WEIGHT_RULE = f"weights are whole numbers from 0 to {MAX_WEIGHT}"
+WEIGHT_HINT = "give relative weights such as qwen-pool=90 other-pool=10; 0 sends no traffic"
+POOL_FORM = "[NAMESPACE/]POOL[=WEIGHT]"
 
 
 def _name_problem(value: str, max_len: int, dots: bool) -> str | None:
@@ -181,12 +184,9 @@ def check_path(value: str, path_type: str, flag: str = FLAG_PATH) -> str:
 
 
 def check_weight(value: int, what: str) -> int:
-    """Return value if it is a backendRef weight (an integer 0..1,000,000), else raise."""
+    """Return value if it is a backendRef weight (an integer 0..1000000), else raise."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WEIGHT:
-        raise InvalidInput(
-            f'{what}: weight "{value}" is not an integer from 0 to {MAX_WEIGHT:,}',
-            "give a relative weight such as POOL=90 and OTHER=10; 0 sends no traffic",
-        )
+        raise InvalidInput(f"{what}: weight {value!r}: {WEIGHT_RULE}", WEIGHT_HINT)
     return value
 
 
@@ -223,11 +223,37 @@ def parse_header(text: str, flag: str = FLAG_HEADER) -> HeaderMatch:
         raise InvalidInput(f'{flag} "{text}": "{name}" is not a valid HTTP header name', hint)
     if not value:
         raise InvalidInput(f'{flag} "{text}": the header value is empty', hint)
+    problem = _header_value_problem(value)
+    if problem:
+        raise InvalidInput(
+            f'{flag} "{name}": the value {problem}',
+            "header values are visible characters, with spaces and tabs only between them "
+            "(RFC 9110 field-value)",
+        )
     if len(value) > MAX_HEADER_VALUE:
         raise InvalidInput(
             f'{flag} "{name}": value is {len(value)} characters, more than {MAX_HEADER_VALUE}', hint
         )
     return HeaderMatch(name=name, value=value)
+
+
+def _header_value_problem(value: str) -> str | None:
+    """Why no request could carry value in a header (RFC 9110 field-value), or None.
+
+    The CRD only bounds the length; but a request's header value holds no control character
+    other than a tab, and never starts or ends with a space or tab (parsers strip them), so an
+    exact match on such a value could never match."""
+    for char in value:
+        if (ord(char) < 0x20 and char != "\t") or 0x7F <= ord(char) <= 0x9F:
+            return f"contains a control character ({_escaped(char)})"
+    if value[0] in " \t" or value[-1] in " \t":
+        return "starts or ends with a space or tab, which HTTP strips from header values"
+    return None
+
+
+def _escaped(char: str) -> str:
+    named = {"\n": "newline \\n", "\r": "carriage return \\r", "\x00": "NUL \\x00"}
+    return named.get(char) or repr(char).strip("'")
 
 
 def check_headers(headers: Iterable[HeaderMatch], flag: str = FLAG_HEADER) -> None:
@@ -276,6 +302,10 @@ def check_hostname(value: str, flag: str = FLAG_HOSTNAME) -> str:
         problem = "contains uppercase letters"
     elif not _HOSTNAME.fullmatch(value):
         problem = "is not a DNS name (a wildcard is allowed only as the whole first label, '*.')"
+    elif any(len(label) > MAX_LABEL for label in value.split(".")):
+        # RFC 1123, which Gateway API's Hostname follows: the CRD's pattern does not count.
+        longest = max(len(label) for label in value.split("."))
+        problem = f"has a part between dots {longest} characters long, more than {MAX_LABEL}"
     if problem:
         raise InvalidInput(f'{flag} "{value}": {problem}', hint)
     return value
@@ -289,34 +319,47 @@ def _is_ip(value: str) -> bool:
     return True
 
 
-def parse_object_ref(text: str, default_namespace: str, what: str) -> ObjectRef:
-    """Parse [NAMESPACE/]NAME into an ObjectRef, using default_namespace when none is given."""
+def parse_object_ref(
+    text: str,
+    default_namespace: str,
+    what: str,
+    *,
+    form: str = "NAME or NAMESPACE/NAME",
+    example: str = "e.g. inference-gateway or gateways/inference-gateway",
+) -> ObjectRef:
+    """Parse [NAMESPACE/]NAME into an ObjectRef, using default_namespace when none is given.
+
+    Errors name `what` and the value once; `form` and `example` say what a valid one looks like.
+    """
     namespace, sep, name = text.rpartition("/")
-    if sep and ("/" in namespace or not namespace):
+    if sep and "/" in namespace:
+        raise InvalidInput(f'{what} "{text}" has more than one "/": the form is {form}', example)
+    if sep and not namespace:
         raise InvalidInput(
-            f'{what} "{text}": expected NAME or NAMESPACE/NAME',
-            "e.g. inference-gateway or gateways/inference-gateway",
+            f'{what} "{text}": the namespace before "/" is empty; the form is {form}', example
         )
     if not sep:
         namespace = default_namespace
-    check_dns_label(namespace, f"{what} {text!r} namespace" if sep else FLAG_NAMESPACE)
+    check_dns_label(namespace, f"{what} namespace" if sep else FLAG_NAMESPACE)
     check_dns_subdomain(name, what)
     return ObjectRef(namespace=namespace, name=name)
 
 
 def parse_pool_arg(text: str, default_namespace: str) -> tuple[ObjectRef, int | None]:
     """Parse [NAMESPACE/]POOL[=WEIGHT]; the weight is None when not given."""
-    what = f"{ARG_POOL} {text!r}"
     ref_text, sep, weight_text = text.partition("=")
     weight: int | None = None
     if sep:
-        if not _DIGITS.fullmatch(weight_text):
-            raise InvalidInput(
-                f'{what}: weight "{weight_text}" is not a whole number',
-                "use POOL=WEIGHT with a whole number from 0 to 1000000, e.g. qwen-pool=90",
-            )
-        weight = check_weight(int(weight_text), what)
-    ref = parse_object_ref(ref_text, default_namespace, what)
+        if not _DIGITS.fullmatch(weight_text) or int(weight_text) > MAX_WEIGHT:
+            raise InvalidInput(f'{ARG_POOL} "{text}": {WEIGHT_RULE}', WEIGHT_HINT)
+        weight = int(weight_text)
+    ref = parse_object_ref(
+        ref_text,
+        default_namespace,
+        ARG_POOL,
+        form=POOL_FORM,
+        example="e.g. qwen-pool, llm/qwen-pool or qwen-pool=90",
+    )
     return ref, weight
 
 
@@ -386,7 +429,7 @@ def _check_backends(spec: RouteSpec) -> None:
     seen: set[tuple[str, str]] = set()
     for backend in spec.backends:
         what = f"{ARG_POOL} {backend.namespace}/{backend.name}"
-        check_dns_label(backend.namespace, f"{what} namespace")
+        check_dns_label(backend.namespace, f"{ARG_POOL} namespace")
         check_dns_subdomain(backend.name, ARG_POOL)
         if backend.group not in POOL_GROUPS:
             raise InvalidInput(

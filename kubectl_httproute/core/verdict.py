@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .findings import SHADOWED_CHECK, Finding
+from .model import ObjectRef
 
 NO_CONTROLLER = "NoController"
 NOT_ACCEPTED = "NotAccepted"
@@ -66,3 +67,16 @@ def apply_shadowing(verdict: Verdict, findings: Iterable[Finding]) -> Verdict:
     if state == verdict.state:
         return verdict
     return Verdict(state, is_healthy(state), shadowing.message, shadowing.fix)
+
+
+def not_waited_verdict(route: ObjectRef) -> Verdict:
+    """The verdict when `expose --timeout 0` looked once and the controller had not judged the
+    route's current generation: too early to say more (kubectl wait --timeout=0 also looks once)."""
+    return Verdict(
+        PENDING,
+        False,
+        "the controller has not judged this version of the route yet: --timeout 0 looks once, "
+        "without waiting",
+        f"see its verdict in a moment with `kubectl inferroute status {route.name} -n "
+        f"{route.namespace}`, or let expose wait for it (--timeout 60s)",
+    )
