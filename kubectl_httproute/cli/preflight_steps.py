@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from ..core.findings import INFO, Finding
 from ..core.preflight import blocked_error, blocking
 from ..render.findings import render_findings
+from . import prompts
 from .common import heading, say, stdin_is_tty
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def stop_if_blocked(findings: Sequence[Finding]) -> None:
         raise blocked_error(stops)
 
 
-def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]], human: bool) -> bool:
+def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]]) -> bool:
     """Create the missing grants? --create-reference-grant, else ask when there is a terminal."""
     if not grants:
         return False
@@ -46,10 +45,9 @@ def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]], human: b
         return False
     names = ", ".join(f"{g['metadata']['namespace']}/{g['metadata']['name']}" for g in grants)
     try:
-        return click.confirm(
-            f"Also create ReferenceGrant {names} (shown above) with the route?",
-            default=True,
-            err=not human,
+        # On the terminal (stderr), never mixed into what stdout carries.
+        return prompts.confirm(
+            f"Also create ReferenceGrant {names} (shown above) with the route?", default=True
         )
-    except (click.exceptions.Abort, EOFError):
+    except (EOFError, KeyboardInterrupt):
         return False

@@ -310,8 +310,9 @@ def run_watch(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> in
         say(view.text)
         last.append(view)
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the watch, not an error
-        watch_loop(lambda: build_view(client, options, flags), emit, lambda: False)
+    # Only Ctrl-C ends it: the interrupt goes on up (`interrupted`, exit 130), as kubectl's
+    # `get --watch` ends with 130 too.
+    watch_loop(lambda: build_view(client, options, flags), emit, lambda: False)
     return last[-1].exit_code if last else EXIT_OK
 
 
@@ -339,11 +340,13 @@ def offer_probe(client: Cluster, route: ObjectRef) -> None:
     """After an interactive expose whose route is Ready: ask, then probe. Never fails expose."""
     if not stdin_is_tty():
         return
+    from . import prompts
+
     try:
-        wanted = click.confirm(
+        wanted = prompts.confirm(
             "Send a test request through the Gateway (GET /v1/models)?", default=False
         )
-    except (click.exceptions.Abort, EOFError):
+    except (EOFError, KeyboardInterrupt):
         return
     if not wanted:
         return
