@@ -1,8 +1,9 @@
 """Questions go to the terminal (stderr), never to stdout: `expose ... > plan.txt` still asks.
 
 Each case runs the installed command on a real pseudo-terminal with stdout redirected to a file,
-as a shell does for `> plan.txt`: the question must show on the terminal and nothing of it (not
-even the space click's prompts write to stdout) may reach the file.
+as a shell does for `> plan.txt`: the question must show on the terminal and nothing of it may
+reach the file. (The choice and the record's question were on stderr already; their rows guard
+that they stay there.)
 """
 
 from __future__ import annotations
@@ -61,17 +62,19 @@ CASES = {
         "Write the deployment record to qwen-pool-",
         0,
     ),
+    # A server dry-run asks nothing else: only the choice.
     "choice": Case(
         _two_pools,
-        ("expose", *GATEWAY, "--no-record"),
-        [("Which InferencePool?", "1"), ("May I proceed", "n")],
+        ("expose", *GATEWAY, "--dry-run=server"),
+        [("Which InferencePool?", "1")],
         "Which InferencePool?: ",
-        4,
+        0,
     ),
+    # --yes asks neither for approval nor for the record: only the probe's offer.
     "probe offer": Case(
         _nothing,
-        ("expose", "qwen-pool", *GATEWAY, "--no-record"),
-        [("May I proceed", "y"), ("Send a test request", "n")],
+        ("expose", "qwen-pool", *GATEWAY, "--no-record", "--yes"),
+        [("Send a test request", "n")],
         "Send a test request through the Gateway (GET /v1/models)? [y/N]",
         0,
     ),

@@ -16,7 +16,6 @@ from ..core.discovery import Choice, several_error
 from ..core.model import FIELD_MANAGER, HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
 from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ExposeOptions, build_expose_options
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotApproved
-from . import prompts
 from .common import (
     GlobalFlags,
     global_flags,
@@ -304,7 +303,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
             say(f"{_route_name(route_ref)} unchanged (the server has it already: nothing to apply)")
         return _verify_and_record(run, existing, applied=None)
 
-    _ask_approval(options, journal, human)
+    _ask_approval(options, journal)
     applied, interrupted = _apply(client, manifest, options, grants, preflight.grant_api, journal)
     outcome = _show_applied(route_ref, existing, applied, journal, human)
     return _verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
@@ -511,7 +510,7 @@ def _show_changes(
     return is_unchanged(existing, dry)
 
 
-def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None:
+def _ask_approval(options: ExposeOptions, journal: Journal) -> None:
     """Nothing changes without approval: --yes, or "y" at the prompt on a terminal."""
     if options.yes:
         journal.add("approval", "approved with --yes")
@@ -524,9 +523,10 @@ def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None
     # On the terminal (stderr): with stdout redirected (`> plan.txt`) the question still shows.
     say(err=True)
     try:
-        approved = prompts.confirm(APPROVAL_QUESTION, default=False)
-    except (EOFError, KeyboardInterrupt):
+        approved = click.confirm(APPROVAL_QUESTION, default=False, err=True)
+    except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
         approved = False
+        say(err=True)
     if not approved:
         raise NotApproved("not applied: you did not approve", "nothing was changed")
     journal.add("approval", "approved at the prompt")
@@ -703,8 +703,10 @@ def _settle_choice(choice: Choice[Any], kind: str, scope: str) -> Any:
     for number, item in enumerate(choice.candidates, start=1):
         say(f"  {number}) {item.describe()}", err=True)
     try:
-        number = prompts.choose(f"Which {kind}?", len(choice.candidates))
-    except (EOFError, KeyboardInterrupt):
+        number = click.prompt(
+            f"Which {kind}?", type=click.IntRange(1, len(choice.candidates)), err=True
+        )
+    except (click.exceptions.Abort, EOFError):
         raise NotApproved(f"no {kind} chosen", "nothing was changed") from None
     return choice.candidates[number - 1]
 
@@ -744,9 +746,11 @@ def _write_record(
     ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
     if ask:
         try:
-            wanted = prompts.confirm(f"Write the deployment record to {path}?", default=True)
-        except EOFError:
-            wanted = False
+            wanted = click.confirm(
+                f"Write the deployment record to {path}?", default=True, err=True
+            )
+        except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
+            raise KeyboardInterrupt from None
         if not wanted:
             return
     selection = run.client.selection

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from ..core.findings import INFO, Finding
 from ..core.preflight import blocked_error, blocking
 from ..render.findings import render_findings
-from . import prompts
 from .common import heading, say, stdin_is_tty
 
 if TYPE_CHECKING:
@@ -46,8 +47,10 @@ def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]]) -> bool:
     names = ", ".join(f"{g['metadata']['namespace']}/{g['metadata']['name']}" for g in grants)
     try:
         # On the terminal (stderr), never mixed into what stdout carries.
-        return prompts.confirm(
-            f"Also create ReferenceGrant {names} (shown above) with the route?", default=True
+        return click.confirm(
+            f"Also create ReferenceGrant {names} (shown above) with the route?",
+            default=True,
+            err=True,
         )
-    except (EOFError, KeyboardInterrupt):
+    except (click.exceptions.Abort, EOFError):
         return False

@@ -340,13 +340,12 @@ def offer_probe(client: Cluster, route: ObjectRef) -> None:
     """After an interactive expose whose route is Ready: ask, then probe. Never fails expose."""
     if not stdin_is_tty():
         return
-    from . import prompts
-
     try:
-        wanted = prompts.confirm(
-            "Send a test request through the Gateway (GET /v1/models)?", default=False
+        # On the terminal (stderr), as every question: stdout is for what the command prints.
+        wanted = click.confirm(
+            "Send a test request through the Gateway (GET /v1/models)?", default=False, err=True
         )
-    except (EOFError, KeyboardInterrupt):
+    except (click.exceptions.Abort, EOFError):
         return
     if not wanted:
         return
