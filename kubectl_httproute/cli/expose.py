@@ -330,7 +330,7 @@ def _verify_and_record(
     run: _Run, obj: dict[str, Any], *, applied: str | None, interrupted: bool = False
 ) -> int:
     """Verify, print, record, offer the probe; the exit code. `applied`: what this run's apply
-    did ("created", "configured (generation 2)"), None when nothing was applied.
+    did ("created, generation 1"), None when nothing was applied (the route was unchanged).
 
     Ctrl-C after an apply: it says the route is applied, writes the record marked interrupted
     and exits 130; before any apply, the interrupt goes on up (nothing was changed)."""
@@ -350,7 +350,11 @@ def _verify_and_record(
             except InferrouteError as error:
                 # The route is there: keep that on record, then report why verifying failed.
                 journal.add("verify", f"failed: {error}")
-                what = f"applied HTTPRoute {run.route}" if applied else f"HTTPRoute {run.route}"
+                what = (
+                    f"applied HTTPRoute {run.route}"
+                    if applied
+                    else f"HTTPRoute {run.route} is unchanged"
+                )
                 error.message = f"{what}, but checking it failed: {error.message}"
                 failure = error
             if human and tables:
