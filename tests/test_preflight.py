@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from fakekube.objects import gateway, httproute, listener, reference_grant
 
+from kubectl_httproute.core.changes import ABSENT, FieldChange
 from kubectl_httproute.core.findings import ERROR, WARNING, Finding
 from kubectl_httproute.core.grants import reduce_grant
 from kubectl_httproute.core.inventory import PodCount
@@ -27,6 +28,7 @@ from kubectl_httproute.core.preflight import (
 )
 
 V1 = "inference.networking.k8s.io"
+MANAGER = "kubectl-inferroute"
 GW = ObjectRef("llm", "inference-gateway")
 
 
@@ -244,14 +246,15 @@ def _live(labels: dict[str, str] | None = None, manager: str = "helm") -> dict[s
     return obj
 
 
-def test_an_unmanaged_route_is_refused_with_the_diff() -> None:
+def test_an_unmanaged_route_is_refused_with_the_fields_it_would_change() -> None:
     desired = httproute(labels={"app.kubernetes.io/managed-by": "kubectl-inferroute"})
     [finding] = check_existing_route(_live(), desired, force_conflicts=False)
     assert finding.blocking and "managed by helm" in finding.message
     assert "--force-conflicts" in finding.fix
-    assert finding.yaml is not None
-    assert "+    app.kubernetes.io/managed-by: kubectl-inferroute" in finding.yaml
-    assert "resourceVersion" not in finding.yaml and "status" not in finding.yaml
+    # Field by field, server-owned metadata and status left out (was: a textual YAML diff).
+    assert finding.changes == (
+        FieldChange(("metadata", "labels"), ABSENT, {"app.kubernetes.io/managed-by": MANAGER}),
+    )
 
 
 def test_force_conflicts_takes_over_with_a_warning() -> None:
@@ -259,21 +262,20 @@ def test_force_conflicts_takes_over_with_a_warning() -> None:
     assert finding.severity == "warning" and not finding.blocking
 
 
-def test_our_own_route_is_updated_by_label_or_field_manager() -> None:
+def test_our_own_route_is_left_to_the_server_dry_run_to_compare() -> None:
+    # What changes in a route of ours is the server's dry-run answer against the live route
+    # (cli/expose.py), so preflight only says it is ours (was: "will be updated" and a diff).
     desired = httproute(hostnames=["llm.example.com"])
     by_label = _live(labels={"app.kubernetes.io/managed-by": "kubectl-inferroute"})
     by_manager = _live(manager=FIELD_MANAGER)
     for live in (by_label, by_manager):
         [finding] = check_existing_route(live, desired, force_conflicts=False)
-        assert not finding.blocking and "will be updated" in finding.message
-        assert finding.yaml is not None and "+  - llm.example.com" in finding.yaml
+        assert not finding.blocking and "managed by kubectl-inferroute" in finding.message
+        assert finding.severity == "info" and finding.changes == ()
 
 
-def test_no_existing_route_means_no_finding_and_equal_means_up_to_date() -> None:
+def test_no_existing_route_means_no_finding() -> None:
     assert check_existing_route(None, httproute(), force_conflicts=False) == []
-    live = _live(manager=FIELD_MANAGER)
-    [finding] = check_existing_route(live, httproute(), force_conflicts=False)
-    assert "up to date" in finding.message and finding.yaml is None
 
 
 # --- timeouts and pool health ----------------------------------------------------------------

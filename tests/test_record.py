@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import subprocess
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fakekube import objects as o
 from golden import assert_golden
 
+from kubectl_httproute.core.findings import Finding
 from kubectl_httproute.core.model import ObjectRef, PoolBackend
 from kubectl_httproute.core.verdict import Verdict
 from kubectl_httproute.errors import InferrouteError
@@ -89,8 +95,24 @@ def record_data(**changes: object) -> RecordData:
         verification=VERIFICATION,
         verdict=Verdict("Ready", True, "Accepted and all references resolved", ""),
         events=(
+            ("preflight", "3 finding(s)"),
             ("apply", "conflict with field manager helm; re-applied with --force-conflicts"),
             ("verify", "Stale for 2s, then Ready"),
+        ),
+        findings=(
+            Finding("info", "", "you may create and patch HTTPRoutes and read the Gateway"),
+            Finding(
+                "warning",
+                "",
+                "InferencePool llm/qwen-canary selects no pods (selector app=canary)",
+                "deploy the model server, or fix the pool's selector to match its pod labels",
+            ),
+            Finding(
+                "warning",
+                "InferencePool llm/qwen-pool",
+                'the endpoint picker Service "qwen-pool-epp" is missing',
+                "deploy the endpoint picker",
+            ),
         ),
     )
     return data._replace(**changes)
@@ -106,10 +128,44 @@ def test_a_whole_record_of_a_healthy_deployment() -> None:
 def test_a_record_of_an_unverified_deployment_with_nothing_to_report() -> None:
     text = render_record(
         record_data(
-            verdict=None, verification="", warnings=(), events=(), rules_summary=(), pools=()
+            verdict=None,
+            verification="",
+            warnings=(),
+            events=(),
+            rules_summary=(),
+            pools=(),
+            findings=(),
         )
     )
     assert_golden("record/unverified.md", text)
+
+
+def test_a_record_of_a_run_interrupted_after_the_apply() -> None:
+    events = (
+        ("apply", "HTTPRoute llm/qwen-pool created (generation 1)"),
+        ("verify", "interrupted (Ctrl-C): the controller's verdict is unknown"),
+    )
+    text = render_record(
+        record_data(verdict=None, verification="", events=events, interrupted=True)
+    )
+    assert_golden("record/interrupted.md", text)
+
+
+def test_each_finding_is_listed_with_its_severity_subject_message_and_fix() -> None:
+    text = render_record(record_data())
+    assert "| preflight | 3 finding(s) |" in text
+    rows = text.split("## Preflight findings")[1].split("##")[0].strip().splitlines()
+    assert rows == [
+        "| Severity | Subject | Finding | Fix |",
+        "|---|---|---|---|",
+        "| info | HTTPRoute llm/qwen-pool | you may create and patch HTTPRoutes and read the "
+        "Gateway | — |",
+        "| warning | HTTPRoute llm/qwen-pool | InferencePool llm/qwen-canary selects no pods "
+        "(selector app=canary) | deploy the model server, or fix the pool's selector to match "
+        "its pod labels |",
+        '| warning | InferencePool llm/qwen-pool | the endpoint picker Service "qwen-pool-epp" '
+        "is missing | deploy the endpoint picker |",
+    ]
 
 
 def test_an_unhealthy_verdict_carries_its_fix() -> None:
@@ -215,6 +271,9 @@ def test_a_record_never_contains_a_secret_from_any_field() -> None:
             verification=f"-----BEGIN PRIVATE KEY-----\n{SECRET}\n-----END PRIVATE KEY-----",
             verdict=verdict,
             events=((f"token: {SECRET}", f"client-certificate-data: {SECRET}"),),
+            findings=(
+                Finding("warning", f"token: {SECRET}", f"Bearer {SECRET}", f"password={SECRET}"),
+            ),
         )
     )
     assert SECRET not in text
@@ -313,3 +372,77 @@ def test_still_writes_on_a_filesystem_without_hard_links(
     with pytest.raises(RecordError):
         write_record(path, "other\n")
     assert path.read_text(encoding="utf-8") == "content\n"
+
+
+# --- the record `expose` writes, through the installed command -------------------------------
+
+
+def _no_pods(cluster: Any) -> None:
+    cluster.delete("v1", "pods", "llm", "qwen-0")
+
+
+def _no_picker(cluster: Any) -> None:
+    cluster.delete("v1", "services", "llm", "qwen-pool-epp")
+
+
+def _pool_elsewhere(cluster: Any) -> None:
+    cluster.add(o.namespace("models"))
+    cluster.add(o.pool_v1("far-pool", "models"))
+
+
+FINDING_CASES: dict[str, tuple[Callable[[Any], None], tuple[str, ...], str]] = {
+    # name: (what is wrong in the cluster, expose's POOL and flags, the route's name)
+    "nothing wrong": (lambda cluster: None, ("qwen-pool",), "qwen-pool"),
+    "a pool without pods": (_no_pods, ("qwen-pool",), "qwen-pool"),
+    "no endpoint picker": (_no_picker, ("qwen-pool",), "qwen-pool"),
+    "a grant to create": (
+        _pool_elsewhere,
+        ("models/far-pool", "--create-reference-grant"),
+        "far-pool",
+    ),
+}
+FINDING_LINE = re.compile(r"^  [·!✗] (info|warning|error): (.*)$")
+
+
+def printed_findings(output: str) -> list[tuple[str, str, str]]:
+    """(severity, message, fix) of each finding under "Preflight checks", as printed."""
+    found: list[tuple[str, str, str]] = []
+    lines = output.split("Preflight checks", 1)[1].split("Server dry-run", 1)[0].splitlines()
+    for index, line in enumerate(lines):
+        match = FINDING_LINE.match(line)
+        if match:
+            after = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            fix = after[len("fix: ") :] if after.startswith("fix: ") else ""
+            found.append((match.group(1), match.group(2), fix))
+    return found
+
+
+@pytest.mark.parametrize("name", list(FINDING_CASES))
+def test_the_record_lists_every_finding_the_run_printed(
+    cluster: Any, kubeconfig: Path, tmp_path: Path, name: str
+) -> None:
+    from test_terminal import installed_plugin, plugin_env
+
+    setup, args, route = FINDING_CASES[name]
+    setup(cluster)
+    record = tmp_path / "record.md"
+    recorded = ("--record", str(record))
+    result = subprocess.run(
+        [installed_plugin(), "expose", *args, "--gateway", "inference-gateway", "--yes", *recorded],
+        capture_output=True,
+        text=True,
+        env=plugin_env(kubeconfig),
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode in (0, 3), result.stdout + result.stderr
+    findings = printed_findings(result.stdout)
+    assert findings, result.stdout
+    text = record.read_text()
+    assert f"| preflight | {len(findings)} finding(s) |" in text
+    table = text.split("## Preflight findings\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert table[:2] == ["| Severity | Subject | Finding | Fix |", "|---|---|---|---|"]
+    assert table[2:] == [
+        f"| {severity} | HTTPRoute llm/{route} | {message} | {fix or '—'} |"
+        for severity, message, fix in findings
+    ]

@@ -75,7 +75,9 @@ class InferrouteGroup(click.Group):
             click.echo(fail_line(error), err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("\ninterrupted: nothing more was changed", err=True)
+            from .interrupts import WRITES, interrupted_line
+
+            click.echo("\n" + interrupted_line(bool(ctx.meta.get(WRITES))), err=True)
             ctx.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise

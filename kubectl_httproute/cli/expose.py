@@ -43,10 +43,10 @@ from .common import (
     warn,
 )
 from .completion import complete_gateways, complete_pools
+from .interrupts import INTERRUPTED, WRITES
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
-    from ..cluster.kubeconfig import KubeconfigSelection
     from ..cluster.preflight import PreflightResult
     from ..core.inventory import PoolState
     from ..core.model import ResourceApi, RouteSpec
@@ -202,6 +202,7 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
     flags = global_flags(ctx, params)
     ctx.meta["inferroute.verbose"] = flags.verbose
     check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
+    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
     options = build_expose_options(
         namespace=flags.namespace,
         pools=params["pools"],
@@ -305,59 +306,136 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     )
     grants = _settle_preflight(client, options, preflight, journal, human)
     dry, dry_warnings = _server_dry_run(client, manifest, options, journal, human)
+    # The server's own answer, defaults filled in, against what it stores now: nothing to
+    # apply (and so nothing to ask) when they agree and no ReferenceGrant is to be created.
+    unchanged = _show_changes(route_ref, existing, dry, human) and not grants
+    run = _Run(
+        client=client,
+        options=options,
+        journal=journal,
+        human=human,
+        route=route_ref,
+        gateway=gateway,
+        pools=pools,
+        spec=spec,
+        manifest=manifest,
+        preflight=preflight,
+        warnings=dry_warnings,
+    )
     if options.dry_run == "server":
+        if human and unchanged:
+            say()
+            say(f"{_route_name(route_ref)} unchanged (server dry run)")
         if not human:
             _print_object(_for_display(dry), options.output)
         return EXIT_OK
-
-    _ask_approval(options, journal, human)
-    applied = _apply(client, manifest, options, grants, preflight.grant_api, journal)
-    _show_applied(route_ref, existing, applied, journal, human)
-
-    verdict = None
-    tables = ""
-    final = applied
-    failure: InferrouteError | None = None
-    if options.wait:
-        try:
-            final, verdict, tables = _verify(
-                client, route_ref, gateway, pools, options, journal, preflight
-            )
-        except InferrouteError as error:
-            # The route is applied: keep that on record, then report why verifying failed.
-            journal.add("verify", f"failed: {error}")
-            error.message = (
-                f"applied HTTPRoute {route_ref}, but checking it failed: {error.message}"
-            )
-            failure = error
-        if human and tables:
+    if unchanged:
+        assert existing is not None
+        journal.add("apply", f"HTTPRoute {route_ref} unchanged: nothing to apply")
+        if human:
             say()
-            say(tables.rstrip("\n"))
-    else:
-        journal.add("verify", "skipped (--no-wait)")
-    if not human and failure is None:
-        _print_object(_for_display(final), options.output)
+            say(f"{_route_name(route_ref)} unchanged (the server has it already: nothing to apply)")
+        return _verify_and_record(run, existing, applied=None)
 
-    _write_record(
-        options,
-        client.selection,
-        route_ref,
-        gateway,
-        spec,
-        manifest,
-        dry_warnings,
-        tables,
-        verdict,
-        journal,
-        human,
-    )
+    _ask_approval(options, journal)
+    applied, interrupted = _apply(client, manifest, options, grants, preflight.grant_api, journal)
+    outcome = _show_applied(route_ref, existing, applied, journal, human)
+    return _verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
+
+
+@dataclass
+class _Run:
+    """What the steps after the dry-run need: the cluster, the plan and what preflight found."""
+
+    client: Cluster
+    options: ExposeOptions
+    journal: Journal
+    human: bool
+    route: ObjectRef
+    gateway: GatewayView
+    pools: list[PoolState]
+    spec: RouteSpec
+    manifest: dict[str, Any]
+    preflight: PreflightResult
+    warnings: tuple[str, ...]
+
+
+def _verify_and_record(
+    run: _Run, obj: dict[str, Any], *, applied: str | None, interrupted: bool = False
+) -> int:
+    """Verify, print, record, offer the probe; the exit code. `applied`: what this run's apply
+    did ("created, generation 1"), None when nothing was applied (the route was unchanged).
+
+    Ctrl-C after an apply: it says the route is applied, writes the record marked interrupted
+    and exits 130; before any apply, the interrupt goes on up (nothing was changed)."""
+    options, journal, human = run.options, run.journal, run.human
+    verdict: Verdict | None = None
+    tables = ""
+    final = obj
+    failure: InferrouteError | None = None
+    try:
+        if interrupted:
+            raise KeyboardInterrupt  # pressed during the apply, which finished
+        if options.wait:
+            try:
+                final, verdict, tables = _verify(
+                    run.client, run.route, run.gateway, run.pools, options, journal, run.preflight
+                )
+            except InferrouteError as error:
+                # The route is there: keep that on record, then report why verifying failed.
+                journal.add("verify", f"failed: {error}")
+                what = (
+                    f"applied HTTPRoute {run.route}"
+                    if applied
+                    else f"HTTPRoute {run.route} is unchanged"
+                )
+                error.message = f"{what}, but checking it failed: {error.message}"
+                failure = error
+            if human and tables:
+                say()
+                say(tables.rstrip("\n"))
+        else:
+            journal.add("verify", "skipped (--no-wait)")
+        if not human and failure is None:
+            _print_object(_for_display(final), options.output)
+    except KeyboardInterrupt:
+        if applied is None:
+            raise
+        run.journal.add("verify", "interrupted (Ctrl-C): the controller's verdict is unknown")
+        _say_interrupted(run.route, applied, "but its verdict is unknown")
+        _write_record(run, "", None, ask=False, interrupted=True)
+        return INTERRUPTED
+
+    # Nothing applied: no deployment to record, unless a record was asked for by name.
+    if applied is not None or options.record_path:
+        try:
+            _write_record(run, tables, verdict, ask=applied is not None)
+        except KeyboardInterrupt:  # at the record's question: no record, then stop
+            if applied is None:
+                raise
+            _say_interrupted(run.route, applied, "and no deployment record was written")
+            return INTERRUPTED
     if failure is not None:
         raise failure
     if verdict is not None and not verdict.healthy:
         return EXIT_UNHEALTHY
-    if human and verdict is not None and verdict.state == "Ready":
-        _offer_probe(client, route_ref)
+    if human and applied is not None and verdict is not None and verdict.state == "Ready":
+        _offer_probe(run.client, run.route)
     return EXIT_OK
+
+
+def _say_interrupted(route: ObjectRef, applied: str, rest: str) -> None:
+    """Ctrl-C after the apply: the route is there, whatever was cut short."""
+    say(
+        f"\ninterrupted: HTTPRoute {route} was applied ({applied}) {rest}; see it with "
+        f"`kubectl inferroute status {route.name} -n {route.namespace}`",
+        err=True,
+    )
+
+
+def _route_name(route: ObjectRef) -> str:
+    """kubectl's resource/name form, as `kubectl apply` prints it."""
+    return f"httproute.gateway.networking.k8s.io/{route.name}"
 
 
 # --- the terminal side of each step --------------------------------------------------------------
@@ -387,7 +465,8 @@ def _show_plan(
     from ..core.manifest import render_yaml
 
     say()
-    heading(f"HTTPRoute {spec.namespace}/{spec.name} to {'update' if existing else 'create'}")
+    # An existing route: what changes, if anything, is known after the server dry-run.
+    heading(f"HTTPRoute {spec.namespace}/{spec.name} to {'apply' if existing else 'create'}")
     say(render_yaml(manifest).rstrip("\n"))
     say()
     heading("What it does")
@@ -409,7 +488,7 @@ def _settle_preflight(
     print_findings(preflight.findings, human)
     journal.add("preflight", f"{len(preflight.findings)} finding(s)")
     stop_if_blocked(preflight.findings)
-    grants = preflight.grants if decide_grants(options, preflight.grants, human) else []
+    grants = preflight.grants if decide_grants(options, preflight.grants) else []
     if grants and preflight.grant_api is not None:
         apply_grants(client, preflight.grant_api, grants, dry_run=True)
     return grants
@@ -447,7 +526,29 @@ def _server_dry_run(
     return dry, dry_warnings
 
 
-def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None:
+def _show_changes(
+    route: ObjectRef, existing: dict[str, Any] | None, dry: dict[str, Any], human: bool
+) -> bool:
+    """What the apply would change in the live route, field by field; True: nothing at all."""
+    from ..core.changes import is_unchanged, object_changes, ownership_changes
+    from ..render.changes import render_changes
+
+    if existing is None:
+        return False
+    changes = object_changes(existing, dry)
+    if human and changes:
+        say()
+        heading(f"Changes to the live HTTPRoute {route}")
+        for line in render_changes(changes):
+            say(f"  {line}")
+    elif human and ownership_changes(existing, dry):
+        say()
+        heading(f"Changes to the live HTTPRoute {route}")
+        say("  no field changes; kubectl-inferroute becomes a field manager of the fields it sets")
+    return is_unchanged(existing, dry)
+
+
+def _ask_approval(options: ExposeOptions, journal: Journal) -> None:
     """Nothing changes without approval: --yes, or "y" at the prompt on a terminal."""
     if options.yes:
         journal.add("approval", "approved with --yes")
@@ -457,12 +558,13 @@ def _ask_approval(options: ExposeOptions, journal: Journal, human: bool) -> None
             "not applied: there is no terminal to ask for approval",
             "review the route with --dry-run=server, then run again with --yes to apply",
         )
-    say()
+    # On the terminal (stderr): with stdout redirected (`> plan.txt`) the question still shows.
+    say(err=True)
     try:
-        approved = click.confirm(APPROVAL_QUESTION, default=False, err=not human)
+        approved = click.confirm(APPROVAL_QUESTION, default=False, err=True)
     except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
         approved = False
-        say()
+        say(err=True)
     if not approved:
         raise NotApproved("not applied: you did not approve", "nothing was changed")
     journal.add("approval", "approved at the prompt")
@@ -475,33 +577,43 @@ def _apply(
     grants: list[dict[str, Any]],
     grant_api: ResourceApi | None,
     journal: Journal,
-) -> dict[str, Any]:
-    """Apply the grants and the route together; Ctrl-C waits for the end of this."""
+) -> tuple[dict[str, Any], bool]:
+    """Apply the grants and the route together; Ctrl-C waits for the end of this.
+
+    Returns the applied route and whether Ctrl-C was pressed meanwhile (the caller stops)."""
     from ..cluster.preflight import apply_grants, undo_grants
     from .interrupts import deferred_interrupts
 
-    with deferred_interrupts():
-        created = []
-        if grants and grant_api is not None:
-            created = apply_grants(client, grant_api, grants, dry_run=False)
-            journal.add("apply", "ReferenceGrant " + ", ".join(map(str, created)) + " created")
-        try:
-            return client.apply(
-                HTTPROUTES,
-                manifest,
-                field_manager=FIELD_MANAGER,
-                dry_run=False,
-                force=options.force_conflicts,
-            )
-        except InferrouteError as error:
-            if created and grant_api is not None:
-                left = undo_grants(client, grant_api, created)
-                error.message += (
-                    "; the ReferenceGrant created for it was removed"
-                    if not left
-                    else f"; ReferenceGrant {', '.join(left)} was created and is left"
+    applied: dict[str, Any] | None = None
+    try:
+        with deferred_interrupts():
+            created = []
+            if grants and grant_api is not None:
+                created = apply_grants(client, grant_api, grants, dry_run=False)
+                journal.add("apply", "ReferenceGrant " + ", ".join(map(str, created)) + " created")
+            try:
+                applied = client.apply(
+                    HTTPROUTES,
+                    manifest,
+                    field_manager=FIELD_MANAGER,
+                    dry_run=False,
+                    force=options.force_conflicts,
                 )
+            except InferrouteError as error:
+                if created and grant_api is not None:
+                    left = undo_grants(client, grant_api, created)
+                    error.message += (
+                        "; the ReferenceGrant created for it was removed"
+                        if not left
+                        else f"; ReferenceGrant {', '.join(left)} was created and is left"
+                    )
+                raise
+    except KeyboardInterrupt:
+        if applied is None:
             raise
+        return applied, True  # pressed during the apply: it is done, so say so and stop
+    assert applied is not None
+    return applied, False
 
 
 def _show_applied(
@@ -510,7 +622,8 @@ def _show_applied(
     applied: dict[str, Any],
     journal: Journal,
     human: bool,
-) -> None:
+) -> str:
+    """Print kubectl's line for the apply; returns what it did: "created, generation 1"."""
     from ..core.plan import apply_outcome
 
     generation = (applied.get("metadata") or {}).get("generation")
@@ -518,7 +631,8 @@ def _show_applied(
     journal.add("apply", f"HTTPRoute {route} {what} (generation {generation})")
     if human:
         say()
-        say(f"httproute.gateway.networking.k8s.io/{route.name} {what} (server-side apply)")
+        say(f"{_route_name(route)} {what} (server-side apply)")
+    return f"{what}, generation {generation}"
 
 
 def _verify(
@@ -642,18 +756,15 @@ def _settle_choice(choice: Choice[Any], kind: str, scope: str) -> Any:
 
 
 def _write_record(
-    options: ExposeOptions,
-    selection: KubeconfigSelection,
-    route: ObjectRef,
-    gateway: GatewayView,
-    spec: RouteSpec,
-    manifest: dict[str, Any],
-    warnings: tuple[str, ...],
+    run: _Run,
     tables: str,
     verdict: Verdict | None,
-    journal: Journal,
-    human: bool,
+    *,
+    ask: bool,
+    interrupted: bool = False,
 ) -> None:
+    """Write the record (asking first on a terminal, unless --yes or --record PATH)."""
+    options = run.options
     if options.no_record:
         return
     from pathlib import Path
@@ -669,12 +780,21 @@ def _write_record(
     )
 
     now = datetime.now(timezone.utc)
+    route = run.route
     path = (
         Path(options.record_path) if options.record_path else default_record_path(route.name, now)
     )
-    ask = options.record_path is None and stdin_is_tty() and not options.yes
-    if ask and not click.confirm(f"Write the deployment record to {path}?", default=True, err=True):
-        return
+    ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
+    if ask:
+        try:
+            wanted = click.confirm(
+                f"Write the deployment record to {path}?", default=True, err=True
+            )
+        except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
+            raise KeyboardInterrupt from None
+        if not wanted:
+            return
+    selection = run.client.selection
     data = RecordData(
         timestamp=now,
         context=selection.context_name,
@@ -683,15 +803,17 @@ def _write_record(
         user=selection.user_name,
         plugin_version=__version__,
         route=route,
-        gateway=gateway.ref,
-        pools=spec.backends,
-        manifest_yaml=render_yaml(manifest),
-        rules_summary=tuple(explain_route(spec, gateway)),
+        gateway=run.gateway.ref,
+        pools=run.spec.backends,
+        manifest_yaml=render_yaml(run.manifest),
+        rules_summary=tuple(explain_route(run.spec, run.gateway)),
         dry_run_verdict="accepted by the API server",
-        warnings=warnings,
+        warnings=run.warnings,
         verification=tables,
         verdict=verdict,
-        events=tuple(journal.events),
+        events=tuple(run.journal.events),
+        findings=tuple(run.preflight.findings),
+        interrupted=interrupted,
     )
     text = render_record(data)
     try:
@@ -700,4 +822,4 @@ def _write_record(
         warn(f"{error.message}; the record follows instead ({error.hint})")
         say(text, err=True)
         return
-    say(f"Deployment record: {written}", err=not human)
+    say(f"Deployment record: {written}", err=not run.human)

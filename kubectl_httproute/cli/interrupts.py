@@ -12,6 +12,14 @@ from types import FrameType
 from typing import Any
 
 INTERRUPTED = 130
+# Set in ctx.meta by a command that may write: its Ctrl-C line says nothing more was changed
+# (after its apply, the command says what was). Read-only commands say only "interrupted".
+WRITES = "inferroute.writes"
+
+
+def interrupted_line(writes: bool) -> str:
+    """The line Ctrl-C ends a run with, when the command itself did not say more."""
+    return "interrupted: nothing more was changed" if writes else "interrupted"
 
 
 class _State:

@@ -36,7 +36,7 @@ def stop_if_blocked(findings: Sequence[Finding]) -> None:
         raise blocked_error(stops)
 
 
-def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]], human: bool) -> bool:
+def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]]) -> bool:
     """Create the missing grants? --create-reference-grant, else ask when there is a terminal."""
     if not grants:
         return False
@@ -46,10 +46,11 @@ def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]], human: b
         return False
     names = ", ".join(f"{g['metadata']['namespace']}/{g['metadata']['name']}" for g in grants)
     try:
+        # On the terminal (stderr), never mixed into what stdout carries.
         return click.confirm(
             f"Also create ReferenceGrant {names} (shown above) with the route?",
             default=True,
-            err=not human,
+            err=True,
         )
     except (click.exceptions.Abort, EOFError):
         return False

@@ -312,8 +312,9 @@ def run_watch(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> in
         say(view.text)
         last.append(view)
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the watch, not an error
-        watch_loop(lambda: build_view(client, options, flags), emit, lambda: False)
+    # Only Ctrl-C ends it: the interrupt goes on up (`interrupted`, exit 130), as kubectl's
+    # `get --watch` ends with 130 too.
+    watch_loop(lambda: build_view(client, options, flags), emit, lambda: False)
     return last[-1].exit_code if last else EXIT_OK
 
 
@@ -342,8 +343,9 @@ def offer_probe(client: Cluster, route: ObjectRef) -> None:
     if not stdin_is_tty():
         return
     try:
+        # On the terminal (stderr), as every question: stdout is for what the command prints.
         wanted = click.confirm(
-            "Send a test request through the Gateway (GET /v1/models)?", default=False
+            "Send a test request through the Gateway (GET /v1/models)?", default=False, err=True
         )
     except (click.exceptions.Abort, EOFError):
         return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .changes import FieldChange
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -25,3 +27,4 @@ class Finding(NamedTuple):
     yaml: str | None = None  # YAML to apply, or a diff, shown below the fix
     check: str = ""  # which check found it: "permission", "listener", SHADOWED_CHECK, ...
     blocking: bool = False  # stops `expose` before any write
+    changes: tuple[FieldChange, ...] = ()  # the fields an apply would change, shown below

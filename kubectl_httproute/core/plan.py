@@ -127,6 +127,8 @@ def build_route_spec(
 
 def apply_outcome(existing: dict[str, Any] | None, applied: dict[str, Any]) -> str:
     """kubectl's word for what an apply did: created, configured or unchanged."""
+    from .changes import is_unchanged
+
     if existing is None:
         return "created"
-    return "unchanged" if existing.get("spec") == applied.get("spec") else "configured"
+    return "unchanged" if is_unchanged(existing, applied) else "configured"

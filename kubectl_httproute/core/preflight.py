@@ -6,8 +6,6 @@ with the fix. A blocking finding stops `expose` before any write.
 
 from __future__ import annotations
 
-import copy
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -25,15 +23,6 @@ from .model import (
 from .precedence import hostnames_intersect
 
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
-# Metadata the server owns: never part of a diff between what is there and what we want.
-VOLATILE_METADATA = (
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "managedFields",
-    "selfLink",
-)
 
 
 class PreflightBlocked(InferrouteError):
@@ -446,77 +435,52 @@ def managers_of(obj: Mapping[str, Any]) -> list[str]:
     return sorted({str(e.get("manager")) for e in meta.get("managedFields") or []})
 
 
-def comparable(obj: Mapping[str, Any]) -> dict[str, Any]:
-    """The object as a user would write it: no status, no server-owned metadata."""
-    shown = copy.deepcopy(dict(obj))
-    shown.pop("status", None)
-    meta = shown.get("metadata")
-    if isinstance(meta, dict):
-        for key in VOLATILE_METADATA:
-            meta.pop(key, None)
-        annotations = meta.get("annotations") or {}
-        annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
-        if not annotations:
-            meta.pop("annotations", None)
-    return shown
-
-
-def route_diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> str:
-    """A unified diff of the live route against the desired one; "" when they agree."""
-    from .manifest import render_yaml
-
-    meta = (desired.get("metadata") or {}).get("name", "route")
-    before = render_yaml(comparable(live)).splitlines(keepends=True)
-    after = render_yaml(comparable(desired)).splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"live/{meta}", f"desired/{meta}"))
-
-
 def check_existing_route(
     live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
 ) -> list[Finding]:
-    """Show what changes; refuse to take over a route someone else manages unless forced."""
+    """Refuse to take over a route someone else manages unless forced, showing what it would
+    change. What an apply changes in a route of ours is known after the server dry-run."""
+    from .changes import fields_we_set_changes
+
     if live is None:
         return []
     meta = desired.get("metadata") or {}
     ref = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
-    diff = route_diff(live, desired)
-    if not is_managed_by_us(live):
-        owners = ", ".join(managers_of(live)) or "unknown"
-        if force_conflicts:
-            return [
-                Finding(
-                    WARNING,
-                    "",
-                    f"HTTPRoute {ref} exists and is managed by {owners}, not kubectl-inferroute: "
-                    "--force-conflicts takes it over",
-                    "",
-                    check="existing-route",
-                    yaml=diff or None,
-                )
-            ]
+    if is_managed_by_us(live):
         return [
             Finding(
-                ERROR,
+                INFO,
                 "",
-                f"HTTPRoute {ref} already exists and kubectl-inferroute does not manage it "
-                f"(managed by {owners})",
-                "choose another --name, or pass --force-conflicts to take it over",
+                f"HTTPRoute {ref} exists and is managed by kubectl-inferroute: the server "
+                "dry-run shows what would change",
                 check="existing-route",
-                blocking=True,
-                yaml=diff or None,
             )
         ]
-    if not diff:
+    owners = ", ".join(managers_of(live)) or "unknown"
+    # With --force-conflicts the server dry-run says exactly what changes; without, it would
+    # only answer with the conflict: these are the fields we set that differ.
+    changes = tuple(fields_we_set_changes(live, desired))
+    if force_conflicts:
         return [
-            Finding(INFO, "", f"HTTPRoute {ref} exists and is up to date", check="existing-route")
+            Finding(
+                WARNING,
+                "",
+                f"HTTPRoute {ref} exists and is managed by {owners}, not kubectl-inferroute: "
+                "--force-conflicts takes it over",
+                "",
+                check="existing-route",
+            )
         ]
     return [
         Finding(
-            INFO,
+            ERROR,
             "",
-            f"HTTPRoute {ref} exists (managed by kubectl-inferroute) and will be updated:",
+            f"HTTPRoute {ref} already exists and kubectl-inferroute does not manage it "
+            f"(managed by {owners})",
+            "choose another --name, or pass --force-conflicts to take it over",
             check="existing-route",
-            yaml=diff,
+            blocking=True,
+            changes=changes,
         )
     ]
 

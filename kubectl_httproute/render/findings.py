@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.findings import ERROR, INFO, WARNING, Finding
+from .changes import render_changes
 
 # Marks, so that a finding never reads as kubectl's fatal "error:".
 MARKS = {ERROR: "✗", WARNING: "!", INFO: "·"}
 
 
 def finding_lines(finding: Finding, *, indent: str, fix_indent: str, yaml_indent: str) -> list[str]:
-    """`mark severity: [subject: ]message`, then `fix: ...` and any YAML or diff, indented."""
+    """`mark severity: [subject: ]message`, then `fix: ...`, any YAML and the field changes."""
     mark = MARKS.get(finding.severity, "-")
     about = f"{finding.subject}: " if finding.subject else ""
     lines = [f"{indent}{mark} {finding.severity}: {about}{finding.message}"]
@@ -19,6 +20,9 @@ def finding_lines(finding: Finding, *, indent: str, fix_indent: str, yaml_indent
         lines.append(f"{fix_indent}fix: {finding.fix}")
     if finding.yaml:
         lines.extend(yaml_indent + line for line in finding.yaml.rstrip("\n").splitlines())
+    if finding.changes:
+        lines.append(f"{yaml_indent}would change:")
+        lines.extend(f"{yaml_indent}  {line}" for line in render_changes(finding.changes))
     return lines
 
 

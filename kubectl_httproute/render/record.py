@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..core.explain import share_percent
+from ..core.findings import Finding
 from ..core.model import ObjectRef, PoolBackend
 from ..core.verdict import Verdict
 from ..errors import InferrouteError
@@ -42,6 +43,8 @@ class RecordData(NamedTuple):
     verification: str  # the rendered tables
     verdict: Verdict | None
     events: tuple[tuple[str, str], ...]  # (step, outcome): issues met and how they ended
+    findings: tuple[Finding, ...] = ()  # preflight's, each listed with its fix
+    interrupted: bool = False  # Ctrl-C after the apply: the verdict is unknown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +165,9 @@ def _bullets(items: tuple[str, ...], empty: str) -> list[str]:
     return [f"- {' '.join(redact(item).split())}" for item in items]
 
 
-def _verdict_lines(verdict: Verdict | None) -> list[str]:
+def _verdict_lines(verdict: Verdict | None, interrupted: bool) -> list[str]:
+    if verdict is None and interrupted:
+        return ["**Unknown** — interrupted (Ctrl-C) before the controller's verdict."]
     if verdict is None:
         return ["Not verified: the controller's conditions were not read."]
     lines = [f"**{verdict.state}** — {redact(verdict.summary)}"]
@@ -171,12 +176,32 @@ def _verdict_lines(verdict: Verdict | None) -> list[str]:
     return lines
 
 
+def _findings_lines(findings: tuple[Finding, ...], route: ObjectRef) -> list[str]:
+    if not findings:
+        return ["None."]
+    # A preflight finding without a subject is about the route being deployed.
+    rows: list[tuple[object, ...]] = [
+        (f.severity, f.subject or f"HTTPRoute {route}", f.message, f.fix) for f in findings
+    ]
+    return _table(("Severity", "Subject", "Finding", "Fix"), rows)
+
+
 def render_record(data: RecordData) -> str:
     """The whole deployment record as markdown, with every embedded value redacted."""
     timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [
         f"# Deployment record: HTTPRoute {_cell(data.route)}",
         "",
+        *(
+            [
+                "**Interrupted** (Ctrl-C) after the apply: the route is applied, its verdict is "
+                "unknown. Check it with "
+                f"`kubectl inferroute status {data.route.name} -n {data.route.namespace}`.",
+                "",
+            ]
+            if data.interrupted
+            else []
+        ),
         *_table(
             ("Fact", "Value"),
             [
@@ -210,6 +235,10 @@ def render_record(data: RecordData) -> str:
         "",
         *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
         "",
+        "## Preflight findings",
+        "",
+        *_findings_lines(data.findings, data.route),
+        "",
         "## Server-side dry run",
         "",
         " ".join(redact(data.dry_run_verdict).split()) or "Not run.",
@@ -226,7 +255,7 @@ def render_record(data: RecordData) -> str:
         "",
         "## Verdict",
         "",
-        *_verdict_lines(data.verdict),
+        *_verdict_lines(data.verdict, data.interrupted),
         "",
         "## Issues met",
         "",
