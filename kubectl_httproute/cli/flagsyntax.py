@@ -177,13 +177,23 @@ def usage_failure(error: click.UsageError) -> UsageFailure:
         message += _did_you_mean(error.possibilities)
     elif isinstance(error, click.exceptions.NoSuchCommand):
         message = f'unknown command "{error.command_name}" for "{PROG_NAME}"'
-        message += _did_you_mean(error.possibilities)
+        message += _did_you_mean(_close_commands(error.command_name, error.ctx))
     else:
         message = " ".join(error.format_message().split())
         if message[:1].isupper() and not message[1:2].isupper():
             message = message[0].lower() + message[1:]
         message = message.removesuffix(".")
     return UsageFailure(message, command_path(error.ctx))
+
+
+def _close_commands(name: str, ctx: click.Context | None) -> list[str]:
+    """The subcommands `name` may be a typo of (click offers only those loaded so far)."""
+    import difflib
+
+    if ctx is None or not isinstance(ctx.command, click.Group):
+        return []
+    names = [n for n in ctx.command.list_commands(ctx) if not n.startswith("_")]
+    return difflib.get_close_matches(name, names)
 
 
 def _did_you_mean(possibilities: Sequence[str] | None) -> str:

@@ -263,7 +263,7 @@ def _bracketed(text: str, source: str) -> str:
         if char == "[":
             end = _bracket_end(text, i)
             if end < 0:
-                raise TemplateError(f"unterminated array: {source}")
+                raise TemplateError(f"unterminated array in {source}")
             out.append(text[i : end + 1])
             i = end + 1
             continue
