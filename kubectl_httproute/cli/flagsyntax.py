@@ -87,10 +87,11 @@ def kubectl_args(ctx: click.Context, args: list[str]) -> list[str]:
                 out[index] = None
             if spelling.off is not None:
                 add(spelling.off, spelling)
-        elif not ctx.resilient_parsing:  # completing a line: the word is left out
+        elif not ctx.resilient_parsing:
             raise click.UsageError(
                 f'invalid argument "{value}" for "{spelling.names}" flag: use true or false', ctx
             )
+        # (while a line is completed, a value that is no boolean is left out)
 
     def take_values(spelling: Spelling, shown: str, rest: list[str]) -> int:
         """Copy the values an option without `=` takes from the next words; how many."""
