@@ -169,6 +169,38 @@ def test_a_line_is_rewritten_into_clicks_spellings(
     assert kubectl_args(ctx, line) == given
 
 
+@click.command(cls=KubectlCommand)
+@click.option("-v", "--v", "level", is_flag=False, flag_value="2", default="0")
+@click.option("-q", "--quiet", is_flag=True)
+def optional_value(level: str, quiet: bool) -> None:
+    """An option whose value may be left out (`-v`, `-v 6`, `--v=6`), as kubectl's -v may be."""
+    click.echo(f"{level} {quiet}")
+
+
+@pytest.mark.parametrize(
+    ("line", "given", "printed"),
+    [
+        (["-v=6"], ["-v", "6"], "6 False"),
+        (["-v6", "-q=false"], ["-v", "6"], "6 False"),
+        (["-qv=6"], ["-q", "-v", "6"], "6 True"),
+        (["--v=6"], ["--v=6"], "6 False"),
+        (["-v"], ["-v"], "2 False"),  # no value: nothing taken from the next word, no error
+        (["-v", "-q=1"], ["-v", "-q"], "2 True"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_an_option_whose_value_may_be_left_out_keeps_clicks_reading(
+    line: list[str], given: list[str], printed: str
+) -> None:
+    from click.testing import CliRunner
+
+    ctx = click.Context(optional_value, info_name="cmd")
+    result = CliRunner().invoke(optional_value, line)
+
+    assert kubectl_args(ctx, line) == given
+    assert result.output == printed + "\n", result.output
+
+
 def test_every_command_reads_kubectls_spellings() -> None:
     ctx = click.Context(root)
     commands = [root.get_command(ctx, name) for name in root.list_commands(ctx)]

@@ -25,14 +25,16 @@ PROG_NAME = "kubectl inferroute"
 TRUE_WORDS = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 FALSE_WORDS = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
-VALUE, BOOL, COUNT = "value", "bool", "count"
+# How an option reads: it takes a value; it may take one (`--v` or `--v=6`); a boolean flag;
+# a flag that counts or stores something else.
+VALUE, OPTIONAL, BOOL, COUNT = "value", "optional", "bool", "count"
 
 
 class Spelling(NamedTuple):
     """What one option string (`-A`, `--no-wait`) is, for reading a line as pflag does."""
 
     param: str  # the parameter it sets
-    kind: str  # VALUE, BOOL or COUNT
+    kind: str  # VALUE, OPTIONAL, BOOL or COUNT
     nargs: int
     names: str  # "-A, --all-namespaces": how pflag names the flag in errors
     on: str  # the spelling that means `=true`
@@ -52,6 +54,8 @@ def spellings(params: Sequence[click.Parameter]) -> dict[str, Spelling]:
         elif param.is_flag:
             # A flag that stores something other than a boolean: `=value` means nothing to it.
             kind = COUNT
+        elif param._flag_needs_value:
+            kind = OPTIONAL
         else:
             kind = VALUE
         primary, secondary = list(param.opts), list(param.secondary_opts)
@@ -116,7 +120,7 @@ def kubectl_args(ctx: click.Context, args: list[str]) -> list[str]:
         if arg.startswith("--"):
             name, eq, value = arg.partition("=")
             spelling = table.get(name)
-            if spelling is None or spelling.kind == COUNT:
+            if spelling is None or spelling.kind in (COUNT, OPTIONAL):
                 out.append(arg)
             elif spelling.kind == BOOL:
                 if eq:
@@ -137,11 +141,11 @@ def kubectl_args(ctx: click.Context, args: list[str]) -> list[str]:
             if spelling is None or (spelling.kind == COUNT and rest.startswith("=")):
                 out.append("-" + arg[j:])  # click says what is wrong with it
                 break
-            if spelling.kind == VALUE:
+            if spelling.kind in (VALUE, OPTIONAL):
                 out.append(flag)
                 if rest:
                     out.append(rest[1:] if rest.startswith("=") and spelling.nargs == 1 else rest)
-                else:
+                elif spelling.kind == VALUE:
                     i += take_values(spelling, f"'{arg[j]}' in {flag}", args[i:])
                 break
             if rest.startswith("="):
