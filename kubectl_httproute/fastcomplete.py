@@ -8,8 +8,10 @@
   answers, in click's bash format.
 
 Every function answers exactly as click would, or None: then click answers (any line this reader
-does not follow as click does: `--`, bundled short flags, unknown options, values with choices).
-Tests hold each answer side by side with click's.
+does not follow as click does: `--`, bundled short flags, kubectl's spellings that click's
+commands rewrite before parsing (`-n=team`, `-ojson`, `-A=false`, `--wait=false`:
+cli/flagsyntax.py), unknown options, values with choices). Tests hold each answer side by side
+with click's.
 """
 
 from __future__ import annotations

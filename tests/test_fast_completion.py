@@ -142,6 +142,26 @@ def test_a_line_it_does_not_follow_is_left_to_click(words: list[str]) -> None:
     assert name_request(words) is None
 
 
+@pytest.mark.parametrize(
+    ("words", "answer"),
+    [
+        (["status", "-n=team", ""], "team-route\n:4\n"),
+        (["-n=team", "status", ""], "team-route\n:4\n"),
+        (["status", "-A=false", "-n", "team", ""], "team-route\n:4\n"),
+        (["status", "-wA=false", "--namespace", "team", "t"], "team-route\n:4\n"),
+        (["expose", "--wait=false", "-n", "team", "--gateway", ""], "team-gw\n:4\n"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_kubectls_spellings_are_read_by_click_as_when_the_command_runs(
+    words: list[str], answer: str, names_cluster: dict[str, str]
+) -> None:
+    fast, slow = both(words, names_cluster)
+
+    assert fast is None  # a spelling the fast reader does not follow: click answers
+    assert slow == answer
+
+
 def test_flags_and_subcommands_are_still_answered_from_the_prerendered_texts() -> None:
     assert completed(["ex"]) is not None and "expose\t" in str(completed(["ex"]))
     assert completed(["expose", "--gat"]) == "--gateway\tThe Gateway to attach to.\n:4\n"
@@ -189,6 +209,12 @@ TOKENS = [
     "=",
     "-",
     "--bogus",
+    # kubectl's spellings, which click reads (cli.flagsyntax) and the fast reader leaves to it
+    "-A=false",
+    "-n=team",
+    "-ojson",
+    "--wait=false",
+    "-Aw",
 ]
 INCOMPLETE = ["", "q", "qwen", "t", "team/", "team/t", "llm/", "/", "x=1", "inf", "-", "--g", "="]
 # Lines hypothesis puts together: a few words from TOKENS, then the word being typed.

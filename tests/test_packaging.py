@@ -302,6 +302,26 @@ def test_the_bundle_talks_to_a_cluster(krew_install: Path, kubeconfig: Path) -> 
     assert yaml.safe_load(done.stdout)["metadata"]["namespace"] == "llm"
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # the first one builds the bundle (about 100 s from a clean clone)
+def test_the_bundle_prints_kubectls_jsonpath(krew_install: Path) -> None:
+    """The lazily imported JSONPath library, with the parse tables it imports by name, is in the
+    bundle too."""
+    done = run_installed(
+        krew_install,
+        "kubectl-inferroute",
+        "expose",
+        "qwen-pool",
+        "--gateway=g",
+        "-nllm",
+        "--dry-run=client",
+        "-ojsonpath={.metadata.namespace} {.spec.rules[?(@.matches)].backendRefs[*].name}",
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "llm qwen-pool"
+
+
 # --- pip / pipx -------------------------------------------------------------------------------
 
 

@@ -27,7 +27,16 @@ PATHS = [list(path) for path in gen_help.command_paths(root)]
 HELP_ARGS = [[*path, flag] for path in PATHS for flag in ("-h", "--help")]
 FAST_ARGS = [["--version"], *HELP_ARGS]
 # What no help, version or completion of subcommands and flags needs.
-HEAVY = ("kubernetes", "yaml", "tabulate", "urllib3", "requests", "pydantic", "dateutil")
+HEAVY = (
+    "kubernetes",
+    "yaml",
+    "tabulate",
+    "urllib3",
+    "requests",
+    "pydantic",
+    "dateutil",
+    "jsonpath_ng",
+)
 
 RUN_MAIN = (
     "from kubectl_httproute.__main__ import main\ntry:\n    main()\nexcept SystemExit:\n    pass"

@@ -133,7 +133,7 @@ def test_detail_of_a_missing_route_exits_1() -> None:
 def test_bad_usage_exits_2_before_any_request() -> None:
     with running() as cluster:
         cluster.clear_requests()
-        for args in (["qwen-pool", "-A"], ["--probe"], ["-o", "name"], ["--model", "m"]):
+        for args in (["qwen-pool", "-A"], ["--probe"], ["-o", "names"], ["--model", "m"]):
             result = status(cluster, *args)
             assert result.exit_code == 2, (args, result.output)
         assert cluster.requests == []

@@ -9,8 +9,8 @@ import click
 from .. import __version__
 from ..errors import EXIT_FAILED, InferrouteError
 from .common import TRACEBACK_LEVEL, fail_line, global_flags, kube_flags
+from .flagsyntax import PROG_NAME, KubectlGroup, usage_failure
 
-PROG_NAME = "kubectl inferroute"
 INTERRUPTED = 130
 HELP_WIDTH = 100
 
@@ -47,9 +47,9 @@ SUBCOMMANDS = {
 }
 
 
-class InferrouteGroup(click.Group):
+class InferrouteGroup(KubectlGroup):
     """Loads subcommands on demand; maps our errors to one line and an exit code (a traceback
-    only from -v=8 on)."""
+    only from -v=8 on), and click's usage errors to kubectl's two lines."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*SUBCOMMANDS, *self.commands})
@@ -63,12 +63,26 @@ class InferrouteGroup(click.Group):
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:  # in the flags before the subcommand
+            raise usage_failure(error) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import handling_interrupts
 
         try:
             with handling_interrupts():
                 return super().invoke(ctx)
+        except click.UsageError as error:  # the subcommand's line, or no such subcommand
+            raise usage_failure(error) from None
         except InferrouteError as error:
             if _verbosity(ctx) >= TRACEBACK_LEVEL:
                 _print_traceback()
@@ -106,6 +120,10 @@ def _verbosity(ctx: click.Context) -> int:
 @click.group(
     cls=InferrouteGroup,
     help=ROOT_HELP,
+    # Without a subcommand, help on stdout and exit 0, as kubectl does (the usage line still
+    # says a command is what it is for).
+    invoke_without_command=True,
+    subcommand_metavar="COMMAND [ARGS]...",
     # A fixed width: help reads the same in every terminal, so it can be pre-rendered
     # (`_prerendered.py`, served by `__main__` without importing click).
     context_settings={
@@ -121,6 +139,9 @@ def _verbosity(ctx: click.Context) -> int:
 @click.pass_context
 def root(ctx: click.Context, /, **_: Any) -> None:
     ctx.ensure_object(dict)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ import click
 from click.shell_completion import CompletionItem, ShellComplete, get_completion_class
 
 from .common import global_flags
+from .flagsyntax import KubectlCommand
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -146,7 +147,9 @@ SHELLS = ("bash", "zsh", "fish", "kubectl")
 
 
 @click.command(
-    help=COMPLETION_HELP, short_help="Print a shell completion script (bash, zsh, fish)."
+    cls=KubectlCommand,
+    help=COMPLETION_HELP,
+    short_help="Print a shell completion script (bash, zsh, fish).",
 )
 @click.argument("shell", type=click.Choice(SHELLS), metavar="SHELL")
 def completion(shell: str) -> None:
@@ -160,6 +163,7 @@ def completion(shell: str) -> None:
 
 @click.command(
     "__complete",
+    cls=KubectlCommand,
     hidden=True,
     add_help_option=False,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},

@@ -43,7 +43,9 @@ from .common import (
     warn,
 )
 from .completion import complete_gateways, complete_pools
+from .flagsyntax import KubectlCommand
 from .interrupts import INTERRUPTED, WRITES
+from .output import OutputFormat, jsonpath_template
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -81,6 +83,11 @@ Examples:
 \b
   # Check what the server would store, never apply
   kubectl inferroute expose qwen-pool --gateway inference-gateway --dry-run=server -o yaml
+
+\b
+  # Apply without asking; print only the route's name and generation (kubectl's JSONPath)
+  kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm --yes \\
+      -o jsonpath='{.metadata.name} {.metadata.generation}{"\\n"}'
 """
 
 
@@ -94,7 +101,11 @@ class Journal:
         self.events.append((step, outcome))
 
 
-@click.command(help=EXPOSE_HELP, short_help="Create a verified HTTPRoute to InferencePools.")
+@click.command(
+    cls=KubectlCommand,
+    help=EXPOSE_HELP,
+    short_help="Create a verified HTTPRoute to InferencePools.",
+)
 @click.argument(
     "pools", nargs=-1, metavar="[NAMESPACE/]POOL[=WEIGHT]...", shell_complete=complete_pools
 )
@@ -161,8 +172,9 @@ class Journal:
 @click.option(
     "-o",
     "--output",
-    type=click.Choice(OUTPUT_FORMATS),
-    help="Print the object (dry-run result or applied object) instead of the human view.",
+    type=OutputFormat(OUTPUT_FORMATS),
+    help="yaml|json: print the object (dry-run result or applied object) instead of the human "
+    "view; jsonpath=TEMPLATE: its fields (kubectl's JSONPath).",
 )
 @click.option("-y", "--yes", is_flag=True, help="Apply without asking.")
 @click.option(
@@ -723,6 +735,12 @@ def _offer_probe(client: Cluster, route: ObjectRef) -> None:
 
 
 def _print_object(obj: dict[str, Any], output: str | None) -> None:
+    template = jsonpath_template(output)
+    if template is not None:
+        from ..render.jsonpath import render_template
+
+        click.echo(render_template(template, obj), nl=False)  # as kubectl: no newline added
+        return
     from ..core.manifest import render_json, render_yaml
 
     text = render_json(obj) if output == "json" else render_yaml(obj)

@@ -16,6 +16,8 @@ from ..core.options import check_global_flags
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
 from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
 from .completion import complete_routes
+from .flagsyntax import KubectlCommand
+from .output import OutputFormat, jsonpath_template
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -53,6 +55,11 @@ Examples:
   kubectl inferroute status -o json
 
 \b
+  # Names only, as `kubectl get -o name` prints them; or fields, with kubectl's JSONPath
+  kubectl inferroute status -o name
+  kubectl inferroute status -o jsonpath='{range .routes[*]}{.name}{"\\t"}{.verdict}{"\\n"}{end}'
+
+\b
   # Re-render whenever something changes, until Ctrl-C
   kubectl inferroute status --watch
 
@@ -66,7 +73,9 @@ Exit codes:
   2 invalid usage                3 some route is not Ready (or the probe failed)
 """
 
-OUTPUTS = ("wide", "yaml", "json")
+OUTPUTS = ("wide", "yaml", "json", "name")
+# The formats that print the report (or its routes' names), not the tables.
+REPORT_OUTPUTS = ("yaml", "json", "name")
 
 
 class StatusOptions(NamedTuple):
@@ -79,11 +88,17 @@ class StatusOptions(NamedTuple):
     probe_timeout: float
 
 
-@click.command(help=STATUS_HELP, short_help="Show whether routes to InferencePools work.")
+@click.command(
+    cls=KubectlCommand, help=STATUS_HELP, short_help="Show whether routes to InferencePools work."
+)
 @click.argument("route", required=False, metavar="[ROUTE]", shell_complete=complete_routes)
 @click.option("-A", "--all-namespaces", is_flag=True, help="Show routes in every namespace.")
 @click.option(
-    "-o", "--output", type=click.Choice(OUTPUTS), help="wide: more columns; yaml|json: the report."
+    "-o",
+    "--output",
+    type=OutputFormat(OUTPUTS),
+    help="wide: more columns; yaml|json: the report; name: a NAME per route, as kubectl get; "
+    "jsonpath=TEMPLATE: the report's fields (kubectl's JSONPath).",
 )
 @click.option("-w", "--watch", is_flag=True, help="Re-render whenever something changes.")
 @click.option("--probe", is_flag=True, help="Send a request through the Gateway (needs ROUTE).")
@@ -147,6 +162,7 @@ class StatusView(NamedTuple):
     key: str
     exit_code: int
     notes: tuple[str, ...] = ()
+    newline: bool = True  # False: printed as it is (a JSONPath template's output, as kubectl)
 
 
 def _namespace(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> str | None:
@@ -212,12 +228,23 @@ def _build_view(
     # Only --watch compares renderings; a one-off run does not pay for the key.
     key = json.dumps(report, sort_keys=True) if options.watch else ""
     notes = tuple(render_unreadable(inv.unreadable).splitlines()) if inv.unreadable else ()
-    if options.output in ("json", "yaml"):
+    template = jsonpath_template(options.output)
+    if template is not None:
+        from ..render.jsonpath import render_template
+
+        del inv, diagnoses
+        return StatusView(render_template(template, report), key, code, notes, newline=False)
+    if options.output in REPORT_OUTPUTS:
         from ..core.manifest import render_yaml
-        from ..render.report import render_report_json
+        from ..render.report import render_report_json, render_report_names
 
         del inv, diagnoses  # the report holds what is printed: let the rest go first
-        text = render_report_json(report) if options.output == "json" else render_yaml(report)
+        if options.output == "name":
+            text = render_report_names(report)
+        elif options.output == "json":
+            text = render_report_json(report)
+        else:
+            text = render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
         from ..render.probe import render_probe
@@ -260,8 +287,15 @@ def run_status(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> i
     view = build_view(client, options, flags)
     for note in view.notes:
         warn(note)
-    say(view.text)
+    _print_view(view)
     return view.exit_code
+
+
+def _print_view(view: StatusView) -> None:
+    if view.newline and view.text:
+        say(view.text)
+    elif view.text:
+        click.echo(view.text, nl=False)
 
 
 # --- watch ---------------------------------------------------------------------------------------
@@ -302,14 +336,16 @@ def run_watch(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> in
     last: list[StatusView] = []
 
     def emit(view: StatusView) -> None:
-        if last:
+        # A line per route (-o name), or a template's output: one after the other, as kubectl.
+        bare = options.output == "name" or jsonpath_template(options.output) is not None
+        if last and not bare:
             say()
         stamp = datetime.now(timezone.utc).strftime("%H:%M:%S")
-        if options.output not in ("json", "yaml"):
+        if options.output in (None, "wide"):
             say(f"--- {stamp}")
         for note in view.notes:
             warn(note)
-        say(view.text)
+        _print_view(view)
         last.append(view)
 
     # Only Ctrl-C ends it: the interrupt goes on up (`interrupted`, exit 130), as kubectl's

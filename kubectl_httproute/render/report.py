@@ -43,6 +43,8 @@ from ..core.model import Condition, ObjectRef
 
 API_VERSION = "inferroute/v1"
 KIND = "StatusReport"
+# How `kubectl get -o name` names an HTTPRoute.
+ROUTE_RESOURCE = "httproute.gateway.networking.k8s.io"
 
 
 def _condition(parent: str, controller: str, c: Condition) -> dict[str, Any]:
@@ -133,6 +135,12 @@ def build_report(
         ],
         "probe": probe,
     }
+
+
+def render_report_names(report: dict[str, Any]) -> str:
+    """`-o name`: one `httproute.gateway.networking.k8s.io/NAME` line per route, as kubectl
+    prints them (without the namespace, with --all-namespaces too); nothing when there is none."""
+    return "".join(f"{ROUTE_RESOURCE}/{route['name']}\n" for route in report["routes"])
 
 
 def render_report_json(report: dict[str, Any]) -> str:
