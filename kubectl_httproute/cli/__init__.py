@@ -33,7 +33,7 @@ Examples:
 Exit codes:
   0 done and healthy      1 failed (API, network, permission, conflict)
   2 invalid usage/input   3 applied but not healthy, or no controller verdict
-  4 not approved (nothing was changed)
+  4 not approved (nothing was changed)  130 interrupted (Ctrl-C)
 """
 
 
