@@ -39,6 +39,7 @@ from ..errors import (
     KubeconfigError,
     NotFound,
 )
+from .contract import ResourceRules
 from .kubeconfig import KubeconfigSelection
 
 if TYPE_CHECKING:
@@ -58,9 +59,6 @@ LEVEL_REQUESTS = 6  # requestlog.LEVEL_REQUESTS: the -v level that logs requests
 SELF_SUBJECT_RULES_REVIEWS = ResourceApi(
     "authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False
 )
-
-
-ResourceRules = list[dict[str, Any]]
 
 
 @dataclass

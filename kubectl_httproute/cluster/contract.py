@@ -14,13 +14,6 @@ from .kubeconfig import KubeconfigSelection
 ResourceRules = list[dict[str, Any]]
 
 
-class Response(Protocol):
-    status: int
-    body: bytes
-
-    def json(self) -> Any: ...
-
-
 class Cluster(Protocol):
     """One API server, authenticated as the kubeconfig says; every verb a command sends."""
 

@@ -7,7 +7,7 @@ prompts).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from ..core.discovery import Choice, choose, missing_named
 from ..core.inventory import PoolState
@@ -17,7 +17,6 @@ from ..core.verify import GatewayView, gateway_view
 from . import readers
 from .contract import Cluster
 
-T = TypeVar("T", GatewayView, PoolState)
 # (the choice, the kind, where they were found) -> the one to use
 Pick = Callable[[Choice[Any], str, str], Any]
 
