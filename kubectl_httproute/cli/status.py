@@ -60,6 +60,11 @@ Examples:
   kubectl inferroute status -o jsonpath='{range .routes[*]}{.name}{"\\t"}{.verdict}{"\\n"}{end}'
 
 \b
+  # The traffic graph: a tree here, or Graphviz DOT / Mermaid to draw
+  kubectl inferroute status qwen-pool -o tree
+  kubectl inferroute status -A -o dot | dot -Tsvg > routes.svg
+
+\b
   # Re-render whenever something changes, until Ctrl-C
   kubectl inferroute status --watch
 
@@ -73,7 +78,9 @@ Exit codes:
   2 invalid usage                3 some route is not Ready (or the probe failed)
 """
 
-OUTPUTS = ("wide", "yaml", "json", "name")
+OUTPUTS = ("wide", "yaml", "json", "name", "dot", "mermaid", "tree")
+# The formats that draw the traffic graph (render/graph.py).
+GRAPH_OUTPUTS = ("dot", "mermaid", "tree")
 # The formats that print the report (or its routes' names), not the tables.
 REPORT_OUTPUTS = ("yaml", "json", "name")
 
@@ -98,7 +105,8 @@ class StatusOptions(NamedTuple):
     "--output",
     type=OutputFormat(OUTPUTS),
     help="wide: more columns; yaml|json: the report; name: a NAME per route, as kubectl get; "
-    "jsonpath=TEMPLATE: the report's fields (kubectl's JSONPath).",
+    "jsonpath=TEMPLATE: the report's fields (kubectl's JSONPath); dot|mermaid|tree: the "
+    "traffic graph (Gateway, route, pools, endpoint picker, model servers).",
 )
 @click.option("-w", "--watch", is_flag=True, help="Re-render whenever something changes.")
 @click.option("--probe", is_flag=True, help="Send a request through the Gateway (needs ROUTE).")
@@ -246,6 +254,9 @@ def _build_view(
         else:
             text = render_yaml(report)
         return StatusView(text.rstrip("\n"), key, code, notes)
+    if options.output in GRAPH_OUTPUTS:
+        text = render_graph_output(diagnoses, inv, options.output)
+        return StatusView(text.rstrip("\n"), key, code, notes)
     if options.route:
         from ..render.probe import render_probe
 
@@ -270,6 +281,23 @@ def _build_view(
     if findings:
         parts.append(findings)
     return StatusView("\n\n".join(parts), key, code, notes)
+
+
+def render_graph_output(diagnoses: list[RouteDiagnosis], inv: Inventory, output: str) -> str:
+    """The traffic graph of what status read, as DOT, Mermaid or a tree for this terminal."""
+    import os
+    import sys
+
+    from ..core.graph import build_graph
+    from ..render.graph import render_dot, render_mermaid, render_tree, wants_ascii
+
+    graph = build_graph(diagnoses, inv)
+    if output == "dot":
+        return render_dot(graph)
+    if output == "mermaid":
+        return render_mermaid(graph)
+    encoding = getattr(sys.stdout, "encoding", None)
+    return render_tree(graph, ascii_only=wants_ascii(encoding, os.environ))
 
 
 def _exit_code(diagnoses: list[RouteDiagnosis], inv: Inventory, probe: ProbeResult | None) -> int:

@@ -186,6 +186,17 @@ def _findings_lines(findings: tuple[Finding, ...], route: ObjectRef) -> list[str
     return _table(("Severity", "Subject", "Finding", "Fix"), rows)
 
 
+def _diagram_lines(data: RecordData) -> list[str]:
+    """The route's graph as a Mermaid block (GitHub and GitLab draw it): part of every record,
+    whichever command writes it."""
+    from ..core.graph import build_record_graph
+    from .graph import render_mermaid
+
+    state = data.verdict.state if data.verdict is not None and not data.interrupted else None
+    graph = build_record_graph(data.route, data.gateway, data.pools, state)
+    return ["## Diagram", "", *_fenced(render_mermaid(graph), "mermaid")]
+
+
 def render_record(data: RecordData) -> str:
     """The whole deployment record as markdown, with every embedded value redacted."""
     timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -225,6 +236,7 @@ def render_record(data: RecordData) -> str:
         lines += _table(headers, _pool_rows(data.pools))
     else:
         lines.append("No pools.")
+    lines += ["", *_diagram_lines(data)]
     lines += [
         "",
         "## Routing rules",
