@@ -276,3 +276,29 @@ def test_a_list_holds_no_page_while_it_fetches_the_next() -> None:
 
     assert sizes == [500, 500, 200]
     assert held == [set(), set(), set()]
+
+
+# --- the traffic graph ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["dot", "mermaid", "tree"])
+def test_the_graph_of_every_namespace_sends_what_status_sends(output: str) -> None:
+    with cluster_with_routes(10) as fake:
+        _, table, _ = run(fake, "status", "-A", "-o", "json")
+        result, sent, connections = run(fake, "status", "-A", "-o", output)
+
+    assert result.exit_code in (0, 3), result.output
+    assert "route-00009" in result.stdout
+    assert sent == table  # no request per route, pod or Service of its own
+    assert connections == 1
+
+
+def test_the_graph_of_one_route_sends_what_its_status_sends() -> None:
+    with cluster_with_routes(10) as fake:
+        fake.add(httproute("qwen-pool", "llm"))
+        _, detail, _ = run(fake, "status", "qwen-pool", "-n", "llm", "-o", "json")
+        result, sent, _ = run(fake, "status", "qwen-pool", "-n", "llm", "-o", "dot")
+
+    assert result.exit_code in (0, 3), result.output
+    assert '"pods:inference.networking.k8s.io/llm/qwen-pool"' in result.stdout
+    assert sent == detail
