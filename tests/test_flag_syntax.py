@@ -220,7 +220,7 @@ USAGE_ERRORS = [
     (
         ["status", "-o", "yml"],
         "invalid value for '-o' / '--output': \"yml\" is not an output format; "
-        "use one of wide, yaml, json, name, jsonpath=TEMPLATE",
+        "use one of wide, yaml, json, name, dot, mermaid, tree, jsonpath=TEMPLATE",
         "status",
     ),
     (
