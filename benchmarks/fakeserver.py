@@ -16,12 +16,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+import json
+import uuid
+import zlib
+
 from fakekube import FakeCluster
 from fakekube import objects as o
+from fakekube.store import field_paths, to_fields_v1
 
 GROUP = "gateway.networking.k8s.io"
 POOL_GROUP = "inference.networking.k8s.io"
 TIME = "2025-06-01T12:00:00Z"
+APPLIER = "kubectl-inferroute"  # the plugin's field manager (server-side apply)
+CONTROLLER = "example-gateway-controller"  # the status writer, on the status subresource
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 def condition(kind: str, reason: str, generation: int = 1) -> dict[str, Any]:
@@ -35,9 +43,51 @@ def condition(kind: str, reason: str, generation: int = 1) -> dict[str, Any]:
     }
 
 
-def with_status(obj: dict[str, Any], status: dict[str, Any]) -> dict[str, Any]:
-    obj["metadata"]["generation"] = 1
+def with_status(
+    obj: dict[str, Any], status: dict[str, Any], *, last_applied: bool = False
+) -> dict[str, Any]:
+    """``obj`` as a real kube-apiserver returns it once its controller has written ``status``.
+
+    What a real server adds, so that a benchmark reads as many bytes per object as a cluster
+    sends (figures in ../shared/DOMAIN.md): uid, resourceVersion, generation,
+    creationTimestamp, and one managedFields entry per manager -- the applier's (spec) and the
+    controller's (status subresource). ``last_applied`` adds the annotation ``kubectl apply``
+    writes, as objects made by kubectl rather than by server-side apply carry.
+    """
+    meta = obj["metadata"]
+    if last_applied:
+        meta.setdefault("annotations", {})[LAST_APPLIED] = (
+            json.dumps(obj, separators=(",", ":"), sort_keys=True) + "\n"
+        )
     obj["status"] = status
+    api_version = obj["apiVersion"]
+    meta.update(
+        uid=str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{obj['kind']}/{meta['namespace']}/{meta['name']}")
+        ),
+        resourceVersion=str(zlib.crc32(meta["name"].encode()) % 10**8),
+        generation=1,
+        creationTimestamp=TIME,
+        managedFields=[
+            {
+                "manager": "kubectl" if last_applied else APPLIER,
+                "operation": "Update" if last_applied else "Apply",
+                "apiVersion": api_version,
+                "time": TIME,
+                "fieldsType": "FieldsV1",
+                "fieldsV1": to_fields_v1(field_paths(obj, False)),
+            },
+            {
+                "manager": CONTROLLER,
+                "operation": "Update",
+                "apiVersion": api_version,
+                "time": TIME,
+                "fieldsType": "FieldsV1",
+                "fieldsV1": to_fields_v1(field_paths(obj, True)),
+                "subresource": "status",
+            },
+        ],
+    )
     return obj
 
 
@@ -68,6 +118,7 @@ def fill(cluster: FakeCluster, routes: int) -> None:
                         }
                     ],
                 },
+                last_applied=True,
             )
         )
         cluster.add(
@@ -84,6 +135,7 @@ def fill(cluster: FakeCluster, routes: int) -> None:
                         }
                     ]
                 },
+                last_applied=True,
             )
         )
     for r in range(routes):
