@@ -70,10 +70,13 @@ class InferrouteGroup(KubectlGroup):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        argv = list(args)  # click consumes the list: keep the command line for revisions
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as error:  # in the flags before the subcommand
             raise usage_failure(error) from None
+        ctx.meta["inferroute.argv"] = argv  # cli/change_steps.ARGV_KEY (meta is shared)
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import handling_interrupts
