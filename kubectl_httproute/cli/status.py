@@ -223,7 +223,9 @@ def _build_view(
     probe: ProbeResult | None = None
     if options.route:
         assert namespace is not None
-        inv = read_detail(client, namespace, options.route)
+        # Events for what prints them (the detail text and the report), not for the graph.
+        events = options.output not in (*GRAPH_OUTPUTS, "name")
+        inv = read_detail(client, namespace, options.route, events=events)
         route = inv.routes[0]
         diagnoses = [diagnose_route(route, inv, shadowed_routes(inv.competitors).get(route.ref))]
         if options.probe:
