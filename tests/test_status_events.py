@@ -224,3 +224,24 @@ def test_an_event_without_times_has_an_unknown_age_and_sorts_first() -> None:
     timeless = summary(first="", last="", reason="Old")
     assert event_age(timeless, now) == "<unknown>"
     assert [e.reason for e in recent([summary(), timeless])] == ["Old", "Synced"]
+
+
+# --- the tree at the top -------------------------------------------------------------------------
+
+
+def test_the_detail_view_opens_with_the_traffic_tree_of_its_route() -> None:
+    with running(httproute(), httproute("other", pool="nope")) as cluster:
+        text = status(cluster, "qwen-pool").stdout
+        tree = status(cluster, "qwen-pool", "-o", "tree").stdout
+    head = text.split("\n\nHTTPRoute llm/qwen-pool\n")[0] + "\n"
+    assert head == tree  # the same tree as -o tree, before any table
+    assert "HTTPRoute llm/other" not in head
+
+
+def test_the_tree_at_the_top_is_unicode_on_a_utf8_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    with running(httproute()) as cluster:
+        text = view_text(cluster, "qwen-pool")
+    assert text.startswith("✓ Gateway llm/inference-gateway")
+    assert "└── ✓ HTTPRoute llm/qwen-pool" in text
