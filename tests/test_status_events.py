@@ -245,3 +245,14 @@ def test_the_tree_at_the_top_is_unicode_on_a_utf8_terminal(monkeypatch: pytest.M
         text = view_text(cluster, "qwen-pool")
     assert text.startswith("✓ Gateway llm/inference-gateway")
     assert "└── ✓ HTTPRoute llm/qwen-pool" in text
+
+
+def test_the_controller_simulator_records_events_a_route_then_shows() -> None:
+    with running(httproute(), sim={"record_events": True}) as cluster:
+        text = status(cluster, "qwen-pool").stdout
+        entry = route_report(cluster, "qwen-pool")
+    kinds = {(e["object"]["kind"], e["reason"]) for e in entry["events"]}
+    assert {("HTTPRoute", "Accepted"), ("Gateway", "Programmed")} <= kinds
+    assert ("InferencePool", "Accepted") in kinds
+    assert all(e["from"] == "example.com/gateway-controller" for e in entry["events"])
+    assert "Normal  Accepted" in text
