@@ -301,4 +301,41 @@ def test_the_graph_of_one_route_sends_what_its_status_sends() -> None:
 
     assert result.exit_code in (0, 3), result.output
     assert '"pods:inference.networking.k8s.io/llm/qwen-pool"' in result.stdout
-    assert sent == detail
+    assert sent == [s for s in detail if not s.endswith("/events")]  # it draws no events
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def test_status_of_one_route_reads_events_with_one_list_per_kind() -> None:
+    with cluster_with_routes(10) as fake:
+        fake.add(httproute("qwen-pool", "llm"))
+        _, graph, _ = run(fake, "status", "qwen-pool", "-n", "llm", "-o", "dot")
+        result, sent, connections = run(fake, "status", "qwen-pool", "-n", "llm")
+        selectors = [
+            r.query["fieldSelector"][0] for r in fake.requests if r.path.endswith("/events")
+        ]
+
+    assert result.exit_code in (0, 3), result.output
+    # Exactly the graph's requests (which shows no events) and one events list per kind.
+    assert [s for s in sent if not s.endswith("/events")] == graph
+    assert sent[len(graph) :] == ["GET /api/v1/namespaces/llm/events"] * 3
+    assert selectors[0].startswith("involvedObject.kind=HTTPRoute,involvedObject.name=qwen-pool,")
+    assert "involvedObject.uid=" in selectors[0]  # as kubectl describe: not an earlier route's
+    assert selectors[1:] == [
+        "involvedObject.kind=Gateway,involvedObject.name=inference-gateway,"
+        "involvedObject.namespace=llm",
+        "involvedObject.kind=InferencePool,involvedObject.name=qwen-pool,"
+        "involvedObject.namespace=llm",
+    ]
+    assert connections == 1
+
+
+@pytest.mark.parametrize("args", [("-A",), ("-n", "team-0"), ("-A", "-o", "wide")])
+def test_the_route_lists_read_no_events(args: tuple[str, ...]) -> None:
+    with cluster_with_routes(10) as fake:
+        result, sent, _ = run(fake, "status", *args)
+
+    assert result.exit_code in (0, 3), result.output
+    assert not [s for s in sent if "/events" in s]
+    assert len(sent) == 5  # discovery, routes, gateways, classes, pools: as before events

@@ -1,5 +1,5 @@
 """One reader per kind, shared by every command: Gateways, InferencePools (v1 and v1alpha2),
-GatewayClasses, ReferenceGrants, Services, pods and HTTPRoutes.
+GatewayClasses, ReferenceGrants, Services, pods, HTTPRoutes and events.
 
 Lists go page by page and reduce each object to its summary as it arrives (`core/`'s reducers),
 so no whole object outlives its page.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.events import EventSummary, reduce_event
 from ..core.grants import GrantState, reduce_grant
 from ..core.inventory import (
     ClassState,
@@ -19,7 +20,7 @@ from ..core.inventory import (
     reduce_class,
     reduce_pool,
 )
-from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.model import EVENTS, HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
 from ..core.verify import GatewayView, gateway_view
 from .contract import Cluster
 
@@ -100,3 +101,12 @@ def list_routes(
     cluster: Cluster, namespace: str | None, api: ResourceApi = HTTPROUTES
 ) -> Iterator[dict[str, Any]]:
     return objects(cluster, api, namespace)
+
+
+def list_events(
+    cluster: Cluster, namespace: str | None, field_selector: str
+) -> Iterator[EventSummary]:
+    """core/v1 Events the field selector picks, each reduced as its page arrives."""
+    for page in cluster.list_pages(EVENTS, namespace, field_selector=field_selector):
+        yield from (reduce_event(obj) for obj in page)
+        del page

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .events import EventSummary
 from .fields import as_int as _int
 from .fields import as_list as _list
 from .fields import as_map as _map
@@ -151,6 +152,11 @@ class Inventory:
     pods: dict[tuple[str, ObjectRef], PodCount] = field(default_factory=dict)
     grants: dict[str, list[GrantState]] = field(default_factory=dict)  # by namespace
     unreadable: list[Unreadable] = field(default_factory=list)
+    # One route's detail only: its, its Gateways' and its pools' newest events, by kind and
+    # object, and the kinds whose events were read (an object of such a kind without events
+    # had none).
+    events: dict[tuple[str, ObjectRef], list[EventSummary]] = field(default_factory=dict)
+    events_read: set[str] = field(default_factory=set)
 
     def pool(self, group: str, ref: ObjectRef) -> PoolState | None:
         return self.pools.get((group, ref))

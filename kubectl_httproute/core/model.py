@@ -51,6 +51,7 @@ class ResourceApi(NamedTuple):
 NAMESPACES = ResourceApi("", "v1", "namespaces", "Namespace", namespaced=False)
 SERVICES = ResourceApi("", "v1", "services", "Service")
 PODS = ResourceApi("", "v1", "pods", "Pod")
+EVENTS = ResourceApi("", "v1", "events", "Event")  # core/v1, as kubectl describe reads them
 GATEWAY_CLASSES = ResourceApi(GATEWAY_GROUP, "v1", "gatewayclasses", "GatewayClass", False)
 GATEWAYS = ResourceApi(GATEWAY_GROUP, "v1", "gateways", "Gateway")
 HTTPROUTES = ResourceApi(GATEWAY_GROUP, "v1", "httproutes", "HTTPRoute")

@@ -275,3 +275,44 @@ def standard_cluster(cluster: Any, **kwargs: Any) -> Any:
     for obj in standard_objects(**kwargs):
         cluster.add(obj)
     return cluster
+
+
+def event(
+    name: str,
+    namespace: str,
+    involved: tuple[str, str, str],
+    reason: str,
+    message: str,
+    *,
+    type_: str = "Normal",
+    count: int = 1,
+    first: str = "2025-06-01T12:00:00Z",
+    last: str | None = None,
+    component: str = EXAMPLE_CONTROLLER,
+    uid: str | None = None,
+) -> dict[str, Any]:
+    """A core/v1 Event about involved=(apiVersion, kind, name) in namespace, as client-go's
+    recorder writes one: source.component, first/lastTimestamp and count (no series)."""
+    api_version, kind, obj_name = involved
+    reference: dict[str, Any] = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "namespace": namespace,
+        "name": obj_name,
+    }
+    if uid:
+        reference["uid"] = uid
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": _meta(name, namespace),
+        "involvedObject": reference,
+        "reason": reason,
+        "message": message,
+        "type": type_,
+        "count": count,
+        "firstTimestamp": first,
+        "lastTimestamp": last or first,
+        "source": {"component": component},
+        "reportingComponent": component,
+    }

@@ -66,6 +66,7 @@ def build_registry(pool_groups: tuple[str, ...], gateway_api: bool) -> list[Reso
         ResourceType("", "v1", "namespaces", "namespace", "Namespace", False, ("ns",)),
         ResourceType("", "v1", "services", "service", "Service", True, ("svc",)),
         ResourceType("", "v1", "pods", "pod", "Pod", True, ("po",)),
+        ResourceType("", "v1", "events", "event", "Event", True, ("ev",), False),
         ResourceType(
             "authorization.k8s.io",
             "v1",
