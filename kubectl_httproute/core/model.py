@@ -53,6 +53,7 @@ class ResourceApi(NamedTuple):
 NAMESPACES = ResourceApi("", "v1", "namespaces", "Namespace", namespaced=False)
 SERVICES = ResourceApi("", "v1", "services", "Service")
 PODS = ResourceApi("", "v1", "pods", "Pod")
+CONFIG_MAPS = ResourceApi("", "v1", "configmaps", "ConfigMap")
 GATEWAY_CLASSES = ResourceApi(GATEWAY_GROUP, "v1", "gatewayclasses", "GatewayClass", False)
 GATEWAYS = ResourceApi(GATEWAY_GROUP, "v1", "gateways", "Gateway")
 HTTPROUTES = ResourceApi(GATEWAY_GROUP, "v1", "httproutes", "HTTPRoute")

@@ -1,0 +1,273 @@
+"""Several models behind one Gateway: `expose --model`, its preflight, and what `status` shows,
+through the CLI against the fake API server over real HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+from fakekube import objects as o
+from golden import assert_golden
+
+from kubectl_httproute.cli import root
+
+ROUTES = "gateway.networking.k8s.io/v1"
+QWEN = "Qwen/Qwen3-32B"
+LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
+GATEWAY = ("--gateway", "inference-gateway")
+QUIET = ("--yes", "--no-record")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(root, list(args), catch_exceptions=False)
+
+
+def stored_route(cluster: Any, name: str) -> Any:
+    return cluster.get(ROUTES, "httproutes", "llm", name)
+
+
+def add_llama_pool(cluster: Any, *, ready: bool = True) -> None:
+    """A second model's pool beside the standard cluster's qwen-pool, with its picker and pod."""
+    cluster.add(o.pool_v1("llama-pool", selector={"app": "llama"}))
+    cluster.add(o.service("llama-pool-epp", ports=[9002], selector={"app": "llama-pool-epp"}))
+    cluster.add(o.pod("llama-0", labels={"app": "llama"}, ready=ready, ip="10.244.0.6"))
+
+
+def map_models(cluster: Any) -> None:
+    """The payload processor's ConfigMaps for both models (one under the older BBR label)."""
+    cluster.add(o.model_mapping("qwen", QWEN, ("food-review-1",)))
+    cluster.add(o.model_mapping("llama", LLAMA, label="inference.networking.k8s.io/bbr-managed"))
+
+
+def real_writes(cluster: Any) -> list[Any]:
+    return [
+        r
+        for r in cluster.requests
+        if r.method in ("POST", "PUT", "PATCH", "DELETE")
+        and "/selfsubject" not in r.path
+        and r.query.get("dryRun") != ["All"]
+    ]
+
+
+def model_findings(output: str) -> list[str]:
+    """The preflight lines the model check wrote (each finding's first line)."""
+    marks = ("✗ error:", "! warning:", "· info:")
+    return [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip().startswith(marks) and ("model" in line.lower() or "ConfigMap" in line)
+    ]
+
+
+# --- the route -------------------------------------------------------------------------------
+
+
+def test_client_dry_run_adds_the_model_header_to_the_match_and_keeps_the_name() -> None:
+    result = run(
+        "expose", "qwen-pool", *GATEWAY, "-n", "llm", "--model", QWEN, "--path", "/v1",
+        "--header", "x-team=a", "--dry-run=client", "-o", "yaml",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert_golden("expose/client-dry-run-model.yaml", result.stdout)
+
+
+def test_a_model_name_no_header_can_carry_is_refused_before_any_request() -> None:
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", "Qwen\r\nX: y", "--dry-run=client")
+    assert result.exit_code == 2
+    assert "--model" in result.output and "control character" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_model_and_a_header_of_the_same_name_contradict() -> None:
+    result = run(
+        "expose", "qwen-pool", *GATEWAY, "--model", QWEN,
+        "--header", f"x-gateway-base-model-name={QWEN}", "--dry-run=client",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "give the model once, with --model" in result.output
+
+
+def test_the_explanation_says_which_models_requests_the_route_takes(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    map_models(cluster)
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, "--dry-run=server")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Takes only the requests for model {QWEN}: header X-Gateway-Base-Model-Name is "
+        f"exactly '{QWEN}'"
+    ) in result.output
+
+
+# --- two models on one Gateway ----------------------------------------------------------------
+
+
+def test_two_models_on_one_gateway_both_reach_ready(cluster: Any, kubeconfig: Path) -> None:
+    add_llama_pool(cluster)
+    map_models(cluster)
+    first = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET)
+    second = run("expose", "llama-pool", *GATEWAY, "--model", LLAMA, *QUIET)
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "Verdict: Ready" in first.output and "Verdict: Ready" in second.output
+    # Different header values are different matches: neither shadows the other.
+    assert "shadow" not in second.output
+    for name, model in (("qwen-pool", QWEN), ("llama-pool", LLAMA)):
+        match = stored_route(cluster, name)["spec"]["rules"][0]["matches"][0]
+        assert match["headers"] == [
+            {"type": "Exact", "name": "X-Gateway-Base-Model-Name", "value": model}
+        ]
+    status = run("status", "-o", "json")
+    assert status.exit_code == 0, status.output
+    routes = {r["name"]: r for r in json.loads(status.stdout)["routes"]}
+    assert {n: (r["model"], r["verdict"]) for n, r in routes.items()} == {
+        "llama-pool": (LLAMA, "Ready"),
+        "qwen-pool": (QWEN, "Ready"),
+    }
+
+
+# --- preflight, each finding once ---------------------------------------------------------------
+
+
+def test_a_mapped_base_model_is_confirmed(cluster: Any, kubeconfig: Path) -> None:
+    map_models(cluster)
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, "--dry-run=server")
+    assert model_findings(result.output) == [
+        f"· info: ConfigMap llm/qwen declares base model {QWEN}: the payload processor sets "
+        "X-Gateway-Base-Model-Name for its requests"
+    ]
+
+
+def test_an_unmapped_model_warns_that_requests_carry_no_header_and_shows_the_mapping(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET)
+    assert result.exit_code == 0, result.output  # a warning: the route is still created
+    assert model_findings(result.output) == [
+        f'! warning: no payload processor ConfigMap in namespace "llm" declares base model '
+        f"{QWEN}, and the Gateway's implementation (example.com/gateway-controller) does not "
+        "set the header itself: requests will not carry X-Gateway-Base-Model-Name, and this "
+        "route would take none of them"
+    ]
+    assert "inference.llm-d.ai/ipp-managed: 'true'" in result.output
+    assert f"baseModel: {QWEN}" in result.output
+
+
+def test_agentgateway_sets_the_header_itself_so_no_mapping_is_needed(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.add(o.gateway_class("example", "agentgateway.dev/agentgateway"))
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, "--dry-run=server")
+    assert result.exit_code == 0, result.output
+    assert model_findings(result.output) == [
+        "· info: the Gateway's implementation (agentgateway.dev/agentgateway) sets "
+        "X-Gateway-Base-Model-Name itself, with an AgentgatewayPolicy (traffic.phase "
+        "PreRouting): no payload processor needed"
+    ]
+
+
+def test_an_adapter_name_is_refused_naming_the_base_model_and_nothing_changes(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    map_models(cluster)
+    before = cluster.snapshot()
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", "food-review-1", *QUIET)
+
+    assert result.exit_code == 1, result.output
+    assert model_findings(result.output) == [
+        f"✗ error: food-review-1 is an adapter of base model {QWEN} (ConfigMap llm/qwen): the "
+        "X-Gateway-Base-Model-Name header carries the base model's name, so no request would "
+        "match this route"
+    ]
+    assert f"use --model {QWEN}" in result.output
+    assert "nothing was changed" in result.output and "Traceback" not in result.output
+    assert stored_route(cluster, "qwen-pool") is None
+    assert cluster.snapshot() == before
+    assert real_writes(cluster) == []
+
+
+def test_a_name_two_configmaps_declare_is_refused_naming_both(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    map_models(cluster)
+    cluster.add(o.model_mapping("qwen-copy", QWEN))
+    before = cluster.snapshot()
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET)
+
+    assert result.exit_code == 1, result.output
+    assert (
+        f"✗ error: ConfigMap llm/qwen and ConfigMap llm/qwen-copy both declare the model name "
+        f"{QWEN}"
+    ) in result.output
+    assert cluster.snapshot() == before
+
+
+def test_a_configmap_whose_adapters_are_not_a_list_is_a_warning_not_a_traceback(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    broken = o.model_mapping("broken", "other-model")
+    broken["data"]["adapters"] = "- [unclosed\n: :"
+    cluster.add(broken)
+    map_models(cluster)
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, "--dry-run=server")
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "! warning: ConfigMap llm/broken of the payload processor cannot be read fully "
+        "(data.adapters is not YAML): the processor may ignore it"
+    ) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_configmaps_it_may_not_list_are_a_note_not_a_failure(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.deny("admin", "list", "", "configmaps", "llm")
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET)
+
+    assert result.exit_code == 0, result.output
+    assert model_findings(result.output)[0].startswith(
+        '· info: could not list the payload processor\'s ConfigMaps in namespace "llm" (no '
+        "permission)"
+    )
+    assert stored_route(cluster, "qwen-pool") is not None
+
+
+def test_a_second_route_for_the_same_model_is_shadowed_and_the_older_named_as_winner(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    add_llama_pool(cluster)
+    map_models(cluster)
+    assert run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET).exit_code == 0
+    result = run(
+        "expose", "llama-pool", *GATEWAY, "--model", QWEN, "--name", "qwen-too",
+        "--dry-run=server",
+    )  # fmt: skip
+
+    assert (
+        "! warning: HTTPRoute llm/qwen-too would be shadowed on llm/inference-gateway: "
+        "llm/qwen-pool has the same match (PathPrefix / +1 header(s), model "
+        f"{QWEN}) for any host, and "
+    ) in result.output
+    assert (
+        f"fix: llm/qwen-pool already takes model {QWEN}'s requests: change that route "
+        "(--name qwen-pool) instead"
+    ) in result.output
+
+
+def test_the_model_check_reads_configmaps_once_per_label(cluster: Any, kubeconfig: Path) -> None:
+    map_models(cluster)
+    cluster.clear_requests()
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET, "--no-wait")
+
+    assert result.exit_code == 0, result.output
+    lists = [r for r in cluster.requests if r.path.endswith("/configmaps")]
+    assert [(r.path, r.query.get("labelSelector")) for r in lists] == [
+        ("/api/v1/namespaces/llm/configmaps", ["inference.llm-d.ai/ipp-managed=true"]),
+        ("/api/v1/namespaces/llm/configmaps", ["inference.networking.k8s.io/bbr-managed=true"]),
+    ]
+    # Plus the GatewayClass: still within the budget of a plain expose plus three.
+    assert len(cluster.requests) <= 13
