@@ -4,14 +4,18 @@ through the CLI against the fake API server over real HTTP."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 from fakekube import objects as o
 from golden import assert_golden
+from status_helpers import freeze_times, kubeconfig_for, report, running
 
 from kubectl_httproute.cli import root
+from kubectl_httproute.cli.common import GlobalFlags, open_cluster
+from kubectl_httproute.cli.status import StatusOptions, build_view
 
 ROUTES = "gateway.networking.k8s.io/v1"
 QWEN = "Qwen/Qwen3-32B"
@@ -271,3 +275,149 @@ def test_the_model_check_reads_configmaps_once_per_label(cluster: Any, kubeconfi
     ]
     # Plus the GatewayClass: still within the budget of a plain expose plus three.
     assert len(cluster.requests) <= 13
+
+
+# --- status ------------------------------------------------------------------------------------
+
+NOW = datetime(2025, 6, 1, 12, 5, 0, tzinfo=timezone.utc)
+
+
+def model_route(
+    name: str, pool: str, model: str, namespace: str = "llm", **kw: Any
+) -> dict[str, Any]:
+    """A route as `expose POOL --model MODEL` writes it, seeded straight into the store."""
+    route = o.httproute(name, namespace, pool=pool, **kw)
+    route["spec"]["rules"][0]["matches"][0]["headers"] = [
+        {"type": "Exact", "name": "X-Gateway-Base-Model-Name", "value": model}
+    ]
+    return route
+
+
+def several_models() -> list[dict[str, Any]]:
+    """Four routes on one Gateway: two models mapped, one adapter name, one model unmapped;
+    and a route for any model."""
+    return [
+        o.pool_v1("llama-pool", selector={"app": "llama"}),
+        o.service("llama-pool-epp", ports=[9002], selector={"app": "llama-pool-epp"}),
+        o.pod("llama-0", labels={"app": "llama"}, ip="10.244.0.6"),
+        o.model_mapping("qwen", QWEN, ("food-review-1",)),
+        o.model_mapping("llama", LLAMA, label="inference.networking.k8s.io/bbr-managed"),
+        model_route("qwen", "qwen-pool", QWEN),
+        model_route("qwen-eu", "qwen-pool", QWEN, hostnames=["eu.example.com"]),
+        model_route("llama", "llama-pool", LLAMA),
+        model_route("food-review", "qwen-pool", "food-review-1"),
+        model_route("mistral", "qwen-pool", "mistralai/Mistral-7B"),
+        o.httproute("catch-all", hostnames=["any.example.com"]),
+    ]
+
+
+def view_text(cluster: Any, route: str | None = None, *, all_namespaces: bool = False) -> str:
+    """status's text at a fixed clock, against the cluster's stored objects."""
+    flags = GlobalFlags(kubeconfig=kubeconfig_for(cluster))
+    options = StatusOptions(route, all_namespaces, None, False, False, None, 5.0)
+    client = open_cluster(flags)
+    try:
+        return build_view(client, options, flags, now=NOW).text + "\n"
+    finally:
+        client.close()
+
+
+def test_status_shows_each_routes_model_and_what_is_wrong_with_it() -> None:
+    with running(*several_models()) as cluster:
+        freeze_times(cluster)
+        assert_golden("status/overview_models.txt", view_text(cluster))
+
+
+def test_status_json_names_the_model_of_each_route() -> None:
+    with running(*several_models()) as cluster:
+        routes = {r["name"]: r["model"] for r in report(cluster)["routes"]}
+    assert routes == {
+        "catch-all": None,
+        "food-review": "food-review-1",
+        "llama": LLAMA,
+        "mistral": "mistralai/Mistral-7B",
+        "qwen": QWEN,
+        "qwen-eu": QWEN,
+    }
+
+
+def test_two_routes_for_one_model_on_one_gateway_are_named_on_both() -> None:
+    with running(*several_models()) as cluster:
+        found = {r["name"]: [f["what"] for f in r["findings"]] for r in report(cluster)["routes"]}
+    twin = "also takes model Qwen/Qwen3-32B on Gateway llm/inference-gateway"
+    assert [w for w in found["qwen"] if twin in w] == [
+        f"HTTPRoute llm/qwen-eu {twin}"
+        + (": which one gets a request depends on hostnames, paths and age")
+    ]
+    assert any(w.startswith(f"HTTPRoute llm/qwen {twin}") for w in found["qwen-eu"])
+    assert not any(twin in w for w in found["llama"])
+
+
+def test_a_model_nothing_sets_the_header_for_is_a_warning() -> None:
+    with running(*several_models()) as cluster:
+        found = {r["name"]: [f["what"] for f in r["findings"]] for r in report(cluster)["routes"]}
+    assert found["mistral"] == [
+        "nothing sets X-Gateway-Base-Model-Name for model mistralai/Mistral-7B on Gateway "
+        "llm/inference-gateway: no payload processor ConfigMap declares it and the "
+        "implementation (example.com/gateway-controller) does not set the header itself"
+    ]
+    assert found["llama"] == [] and found["qwen-eu"][1:] == []
+
+
+def test_agentgateway_is_a_header_source_in_status_too() -> None:
+    objects = [model_route("mistral", "qwen-pool", "mistralai/Mistral-7B")]
+    standard = {"controller": "agentgateway.dev/agentgateway"}
+    sim = {"controller_name": "agentgateway.dev/agentgateway"}
+    with running(*objects, standard=standard, sim=sim) as cluster:
+        (route,) = report(cluster)["routes"]
+    assert (route["verdict"], route["findings"]) == ("Ready", [])
+
+
+def test_a_route_for_an_adapter_name_is_degraded_naming_the_base_model() -> None:
+    with running(*several_models()) as cluster:
+        (route,) = report(cluster, "food-review")["routes"]
+    assert route["verdict"] == "Degraded"
+    assert [f["fix"] for f in route["findings"]] == [
+        f"match the base model instead: header value {QWEN}"
+    ]
+
+
+def test_a_model_whose_pool_has_no_ready_pod_says_its_requests_get_503() -> None:
+    objects = [*several_models(), o.pod("llama-0", labels={"app": "llama"}, ready=False)]
+    with running(*objects) as cluster:
+        (route,) = report(cluster, "llama")["routes"]
+    assert route["verdict"] == "Degraded"
+    assert (
+        f"model {LLAMA} has no Ready model server: InferencePool llm/llama-pool has 1 pod(s), "
+        "none Ready, so its requests get 503"
+    ) in [f["what"] for f in route["findings"]]
+
+
+def test_status_without_models_reads_no_configmaps() -> None:
+    with running(o.httproute()) as cluster:
+        cluster.clear_requests()
+        report(cluster, "-A")
+        assert not any("configmaps" in r.path for r in cluster.requests)
+
+
+def test_status_reads_configmaps_once_per_label_however_many_model_routes() -> None:
+    routes = [model_route(f"m-{i:03d}", "qwen-pool", f"model-{i}") for i in range(40)]
+    with running(*routes, o.namespace("team")) as cluster:
+        for i in range(40):
+            cluster.add(model_route(f"t-{i:03d}", "qwen-pool", f"model-{i}", "team"))
+        cluster.clear_requests()
+        data = report(cluster, "-A")
+        everywhere = [f"{r.method} {r.path}" for r in cluster.requests]
+        cluster.clear_requests()
+        report(cluster)
+        one_namespace = [f"{r.method} {r.path}" for r in cluster.requests]
+
+    assert len(data["routes"]) == 80
+    # -A: one list per label across the cluster, beside discovery and one list per other kind.
+    assert [s for s in everywhere if "configmaps" in s] == ["GET /api/v1/configmaps"] * 2
+    assert len(everywhere) == 1 + 4 + 2
+    # One namespace (its routes' Gateway lives there too): one list per label in it.
+    assert [s for s in one_namespace if "configmaps" in s] == [
+        "GET /api/v1/namespaces/llm/configmaps"
+    ] * 2
+    assert len(one_namespace) == 1 + 4 + 2

@@ -147,3 +147,27 @@ def duplicate_names(index: ModelIndex) -> list[tuple[str, tuple[ObjectRef, ...]]
 
 def refs_text(refs: Sequence[ObjectRef]) -> str:
     return " and ".join(f"ConfigMap {r}" for r in refs)
+
+
+def in_namespaces(mappings: Iterable[ModelMapping], namespaces: Iterable[str]) -> ModelIndex:
+    """The index of the mappings a payload processor in those namespaces may read."""
+    wanted = set(namespaces)
+    return index_mappings(m for m in mappings if m.ref.namespace in wanted)
+
+
+def routes_by_model(
+    summaries: Iterable[RouteSummary],
+) -> dict[tuple[ObjectRef, str], tuple[ObjectRef, ...]]:
+    """(Gateway, model) → the routes on that Gateway that take that model's requests."""
+    found: dict[tuple[ObjectRef, str], list[ObjectRef]] = {}
+    seen: set[ObjectRef] = set()
+    for summary in summaries:
+        if summary.ref in seen:
+            continue
+        seen.add(summary.ref)
+        model = route_model(summary)
+        if not model:
+            continue
+        for gateway in dict.fromkeys(ObjectRef(ns, name) for ns, name, _ in summary.parents):
+            found.setdefault((gateway, model), []).append(summary.ref)
+    return {key: tuple(sorted(refs, key=str)) for key, refs in found.items()}

@@ -151,6 +151,9 @@ class Inventory:
     pods: dict[tuple[str, ObjectRef], PodCount] = field(default_factory=dict)
     grants: dict[str, list[GrantState]] = field(default_factory=dict)  # by namespace
     unreadable: list[Unreadable] = field(default_factory=list)
+    # The payload processor's ConfigMaps (basemodels.ModelMapping), read only when some route
+    # takes one model's requests; None: not read (no such route, or it could not be listed).
+    model_mappings: list[Any] | None = None
 
     def pool(self, group: str, ref: ObjectRef) -> PoolState | None:
         return self.pools.get((group, ref))
