@@ -8,14 +8,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 from fakekube import objects as o
 from golden import assert_golden
-from status_helpers import freeze_times, kubeconfig_for, report, running
+from status_helpers import freeze_times, kubeconfig_for, report, running, status
 
 from kubectl_httproute.cli import root
 from kubectl_httproute.cli.common import GlobalFlags, open_cluster
 from kubectl_httproute.cli.status import StatusOptions, build_view
+from kubectl_httproute.core.basemodels import reduce_mapping
 
 ROUTES = "gateway.networking.k8s.io/v1"
 QWEN = "Qwen/Qwen3-32B"
@@ -273,8 +275,17 @@ def test_the_model_check_reads_configmaps_once_per_label(cluster: Any, kubeconfi
         ("/api/v1/namespaces/llm/configmaps", ["inference.llm-d.ai/ipp-managed=true"]),
         ("/api/v1/namespaces/llm/configmaps", ["inference.networking.k8s.io/bbr-managed=true"]),
     ]
-    # Plus the GatewayClass: still within the budget of a plain expose plus three.
-    assert len(cluster.requests) <= 13
+    # A mapped model needs no GatewayClass read: two requests more than a plain expose.
+    assert not any("gatewayclasses" in r.path for r in cluster.requests)
+    assert len(cluster.requests) == 10 + 2, [f"{r.method} {r.path}" for r in cluster.requests]
+
+
+def test_an_unmapped_model_also_reads_the_gatewayclass_once(cluster: Any, kubeconfig: Path) -> None:
+    cluster.clear_requests()
+    run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET, "--no-wait")
+    sent = [f"{r.method} {r.path}" for r in cluster.requests]
+    assert sent.count("GET /apis/gateway.networking.k8s.io/v1/gatewayclasses/example") == 1
+    assert len(sent) == 10 + 3
 
 
 # --- status ------------------------------------------------------------------------------------
@@ -421,3 +432,39 @@ def test_status_reads_configmaps_once_per_label_however_many_model_routes() -> N
         "GET /api/v1/namespaces/llm/configmaps"
     ] * 2
     assert len(one_namespace) == 1 + 4 + 2
+
+
+def test_status_notes_configmaps_it_may_not_list_and_still_succeeds() -> None:
+    with running(model_route("qwen", "qwen-pool", QWEN)) as cluster:
+        cluster.deny("admin", "list", "", "configmaps", "llm")
+        result = status(cluster)
+    assert result.exit_code == 0, result.output
+    assert "could not read configmaps in namespace llm: forbidden" in result.output
+    assert "nothing sets" not in result.output  # not read: no verdict on the header source
+
+
+@pytest.mark.parametrize(
+    ("data", "problem", "adapters"),
+    [
+        ({"baseModel": "m", "adapters": "- a\n- b\n"}, "", ("a", "b")),
+        ({"baseModel": "m", "adapters": ""}, "", ()),
+        ({"baseModel": "m"}, "", ()),
+        ({"baseModel": "m", "adapters": "a: b"}, "data.adapters is not a YAML list", ()),
+        ({"baseModel": "m", "adapters": "- {a: b}"}, "an entry that is not a name", ()),
+        ({"baseModel": "m", "adapters": "- [x"}, "data.adapters is not YAML", ()),
+        ({"adapters": "- a"}, "data.baseModel is missing or empty", ("a",)),
+        (None, "data.baseModel is missing or empty", ()),
+    ],
+)
+def test_a_mapping_configmap_is_read_tolerantly(
+    data: Any, problem: str, adapters: tuple[str, ...]
+) -> None:
+    mapping = reduce_mapping({"metadata": {"name": "x", "namespace": "llm"}, "data": data})
+    assert problem in mapping.problem and bool(problem) == bool(mapping.problem)
+    assert mapping.adapters == adapters
+
+
+def test_an_empty_model_name_is_refused() -> None:
+    result = run("expose", "qwen-pool", *GATEWAY, "--model", "", "--dry-run=client")
+    assert result.exit_code == 2
+    assert "--model: the model name is empty" in result.output

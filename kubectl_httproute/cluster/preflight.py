@@ -35,6 +35,7 @@ from ..core.preflight import (
     check_shadowing,
     check_timeouts,
     missing_reference_grants,
+    model_needs_controller,
     required_access,
     rules_allow,
 )
@@ -245,7 +246,11 @@ def _model_header(
             raise
         mappings = None
     controller: str | None = None
-    if served.gateway_classes is not None and gateway.class_name:
+    if (
+        served.gateway_classes is not None
+        and gateway.class_name
+        and model_needs_controller(spec.model, mappings)
+    ):
         found = _tolerant_get(client, served.gateway_classes, None, gateway.class_name)
         if found is not None:
             controller = str((found.get("spec") or {}).get("controllerName") or "")

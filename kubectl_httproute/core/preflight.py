@@ -636,6 +636,15 @@ def check_pool_health(
 MODEL_CHECK = "model"
 
 
+def model_needs_controller(model: str, mappings: Sequence[Any] | None) -> bool:
+    """Whether the check needs the GatewayClass's controllerName: only when no mapping names
+    model (a base model needs no other source; an adapter name is refused whatever sets it)."""
+    from .basemodels import index_mappings
+
+    index = index_mappings(mappings or ())
+    return not index.declares_base(model) and model not in index.adapters
+
+
 def check_model_header(
     model: str,
     mappings: Sequence[Any] | None,
