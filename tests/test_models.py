@@ -468,3 +468,16 @@ def test_an_empty_model_name_is_refused() -> None:
     result = run("expose", "qwen-pool", *GATEWAY, "--model", "", "--dry-run=client")
     assert result.exit_code == 2
     assert "--model: the model name is empty" in result.output
+
+
+def test_many_routes_for_one_model_name_three_and_count_the_rest() -> None:
+    routes = [
+        model_route(f"q{i}", "qwen-pool", QWEN, hostnames=[f"h{i}.example.com"]) for i in range(5)
+    ]
+    with running(*routes) as cluster:
+        found = {r["name"]: [f["what"] for f in r["findings"]] for r in report(cluster)["routes"]}
+    assert found["q0"] == [
+        "HTTPRoute llm/q1, HTTPRoute llm/q2, HTTPRoute llm/q3 and 1 more also take model "
+        f"{QWEN} on Gateway llm/inference-gateway: which one gets a request depends on "
+        "hostnames, paths and age"
+    ]

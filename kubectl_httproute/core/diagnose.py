@@ -410,13 +410,17 @@ def _model_findings(
     findings: list[Finding] = []
     gateways = list(dict.fromkeys(ObjectRef(ns, n) for ns, n, _ in route.summary.parents))
     for gateway in gateways:
-        others = [r for r in twins.get((gateway, model), ()) if r != route.ref]
-        if others and not shadowed:  # a shadowed route's finding says it already
+        same = twins.get((gateway, model), ())
+        if len(same) > 1 and not shadowed:  # a shadowed route's finding says it already
+            # Named up to three: thousands of routes for one model stay linear, and readable.
+            named = [r for r in same[:4] if r != route.ref][:3]
+            more = len(same) - 1 - len(named)
+            who = ", ".join(f"HTTPRoute {r}" for r in named) + (f" and {more} more" if more else "")
             findings.append(
                 Finding(
                     WARNING,
                     subject,
-                    f"{', '.join(f'HTTPRoute {r}' for r in others)} also takes model {model} "
+                    f"{who} also take{'s' if len(same) == 2 else ''} model {model} "
                     f"on Gateway {gateway}: which one gets a request depends on hostnames, "
                     "paths and age",
                     "keep one route per model and Gateway: put the pools in one route (weights "
