@@ -474,7 +474,7 @@ def test_many_routes_for_one_model_name_three_and_count_the_rest() -> None:
     routes = [
         model_route(f"q{i}", "qwen-pool", QWEN, hostnames=[f"h{i}.example.com"]) for i in range(5)
     ]
-    with running(*routes) as cluster:
+    with running(*routes, o.model_mapping("qwen", QWEN)) as cluster:
         found = {r["name"]: [f["what"] for f in r["findings"]] for r in report(cluster)["routes"]}
     assert found["q0"] == [
         "HTTPRoute llm/q1, HTTPRoute llm/q2, HTTPRoute llm/q3 and 1 more also take model "
