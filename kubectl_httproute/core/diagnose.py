@@ -401,7 +401,14 @@ def _model_findings(
 ) -> list[Finding]:
     """A route that takes one model's requests: another route for that model on the Gateway,
     nothing that sets the header, a model name that is an adapter, a pool with no Ready pod."""
-    from .basemodels import MODEL_HEADER, in_namespaces, route_model, sets_header_itself
+    from .basemodels import (
+        MODEL_HEADER,
+        in_namespaces,
+        mapping_example,
+        route_model,
+        sets_header_itself,
+    )
+    from .manifest import render_yaml
 
     model = route_model(route.summary)
     if not model:
@@ -452,20 +459,21 @@ def _model_findings(
                     f"nothing sets {MODEL_HEADER} for model {model} on Gateway {gateway}: no "
                     "payload processor ConfigMap declares it and the implementation "
                     f"({state.controller or '<none>'}) does not set the header itself",
-                    "add a ConfigMap labelled inference.llm-d.ai/ipp-managed=true with data "
-                    f"baseModel: {model} (see `kubectl inferroute expose --help`, --model)",
+                    "add the mapping for the payload processor (IPP) with `kubectl apply -f -`:",
+                    render_yaml(mapping_example(model, route.ref.namespace)),
                 )
             )
     for group, ns, name, _ in route.summary.pools:
         pool = inv.pool(group, ObjectRef(ns, name))
         count = inv.pods.get((group, pool.ref)) if pool is not None else None
         if count is not None and count.ready == 0:
+            pods = f"{count.total} pod(s), none Ready" if count.total else "no pods"
             findings.append(
                 Finding(
                     ERROR,
                     subject,
                     f"model {model} has no Ready model server: InferencePool {ns}/{name} has "
-                    f"{count.total} pod(s), none Ready, so its requests get 503",
+                    f"{pods}, so its requests get 503",
                     f"check the model server pods (`kubectl get pods -n {ns} -l "
                     f"{pool.selector_text if pool is not None else ''}`)",
                 )
