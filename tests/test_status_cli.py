@@ -193,9 +193,10 @@ def test_json_report_shape() -> None:
         (route,) = data["routes"]
         assert set(route) == {
             "namespace", "name", "verdict", "ready", "created", "generation",
-            "observedGeneration", "hostnames", "paths", "gateways", "pools", "conditions",
-            "findings",
+            "observedGeneration", "hostnames", "paths", "model", "gateways", "pools",
+            "conditions", "findings",
         }  # fmt: skip
+        assert route["model"] is None  # no X-Gateway-Base-Model-Name match: any model
         assert route["verdict"] == "Ready" and route["ready"] is True
         assert route["hostnames"] == ["llm.example.com"]
         assert route["paths"] == ["/"]

@@ -92,6 +92,10 @@ Examples:
       --hostname llm.example.com -n llm --yes
 
 \b
+  # Several models on one Gateway: this route takes only Qwen/Qwen3-32B's requests
+  kubectl inferroute expose qwen-pool --gateway inference-gateway --model Qwen/Qwen3-32B -n llm
+
+\b
   # Check what the server would store, never apply
   kubectl inferroute expose qwen-pool --gateway inference-gateway --dry-run=server -o yaml
 
@@ -139,6 +143,12 @@ Examples:
     multiple=True,
     metavar="NAME=VALUE",
     help="Also require this exact header (repeatable).",
+)
+@click.option(
+    "--model",
+    metavar="NAME",
+    help="Take only this base model's requests: match header X-Gateway-Base-Model-Name "
+    "exactly (set by llm-d's payload processor), for several models on one Gateway.",
 )
 @click.option(
     "--port",
@@ -240,6 +250,7 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
         no_record=params["no_record"],
         force=params["force"],
         create_reference_grant=params["create_reference_grant"],
+        model=params["model"],
     )
     _check_record_path(options)
     if options.dry_run == "client":

@@ -80,7 +80,35 @@ def read_overview(client: Cluster, namespace: str | None) -> Inventory:
             lambda: _add_classes(inv, classes_api, reader.cluster),
         )
     _read_pools(reader, served.pools, namespace, _pool_refs(inv.routes))
+    _read_model_mappings(reader, namespace, inv.routes)
     return inv
+
+
+def _read_model_mappings(
+    reader: _Reader, namespace: str | None, routes: Iterable[RouteInfo]
+) -> None:
+    """The payload processor's ConfigMaps, only when some route takes one model's requests:
+    one list per label in the namespace and in each such route's Gateway's namespace, or once
+    across the cluster for every namespace; never one request per route."""
+    from ..core.basemodels import route_model
+
+    wanted: set[str | None] = set()
+    for route in routes:
+        if route_model(route.summary):
+            wanted.add(namespace)
+            if namespace is not None:
+                wanted.update(ns for ns, _, _ in route.summary.parents)
+    if not wanted:
+        return
+    found: list[object] = []
+    complete = True
+    for scope in sorted(wanted, key=lambda ns: ns or ""):
+
+        def list_all(scope: str | None = scope) -> None:
+            found.extend(readers.list_model_mappings(reader.cluster, scope))
+
+        complete &= reader.attempt("configmaps", scope, list_all)
+    reader.inv.model_mappings = found if complete else None
 
 
 def _add_classes(inv: Inventory, api: ResourceApi, cluster: Cluster) -> None:
@@ -217,6 +245,7 @@ def read_detail(client: Cluster, namespace: str, name: str, *, events: bool = Fa
     _read_grants(reader, served.reference_grants, summary)
     if events:
         _read_events(reader, summary, uid)
+    _read_model_mappings(reader, namespace, [info])
     return inv
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.basemodels import ModelMapping
 from ..core.findings import INFO, WARNING, Finding
 from ..core.grants import GrantState
 from ..core.inventory import PodCount
@@ -27,12 +28,14 @@ from ..core.preflight import (
     check_existing_route,
     check_gateway_controller,
     check_listeners,
+    check_model_header,
     check_permissions,
     check_pool_health,
     check_reference_grants,
     check_shadowing,
     check_timeouts,
     missing_reference_grants,
+    model_needs_controller,
     required_access,
     rules_allow,
 )
@@ -149,6 +152,10 @@ def run_preflight(
             pool.ref, pool.selector_text, pods, pool.picker, picker_found
         )
 
+    # 8. Several models on one Gateway: will requests carry the header the route matches?
+    if spec.model is not None:
+        result.findings += _model_header(client, served, gateway, spec)
+
     # 4. Shadowing among the routes on the same Gateway.
     result.findings += _shadowing(client, gateway_obj, manifest, existing)
     return result
@@ -220,6 +227,34 @@ def _shadowing(
         created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ours = {**manifest, "metadata": {**manifest["metadata"], "creationTimestamp": created}}
     return check_shadowing(summarize_route(ours), others)
+
+
+def _model_header(
+    client: Cluster, served: ServedApis, gateway: GatewayView, spec: RouteSpec
+) -> list[Finding]:
+    """The payload processor's ConfigMaps where it may run (the route's and the Gateway's
+    namespaces), and the GatewayClass's controllerName: does something set the header?"""
+    assert spec.model is not None
+    namespaces = list(dict.fromkeys((spec.namespace, gateway.ref.namespace)))
+    mappings: list[ModelMapping] | None = []
+    try:
+        for namespace in namespaces:
+            assert mappings is not None
+            mappings += readers.list_model_mappings(client, namespace)
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        mappings = None
+    controller: str | None = None
+    if (
+        served.gateway_classes is not None
+        and gateway.class_name
+        and model_needs_controller(spec.model, mappings)
+    ):
+        found = _tolerant_get(client, served.gateway_classes, None, gateway.class_name)
+        if found is not None:
+            controller = str((found.get("spec") or {}).get("controllerName") or "")
+    return check_model_header(spec.model, mappings, controller=controller, namespaces=namespaces)
 
 
 def _tolerant_grants(client: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:

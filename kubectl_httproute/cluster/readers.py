@@ -1,5 +1,6 @@
 """One reader per kind, shared by every command: Gateways, InferencePools (v1 and v1alpha2),
-GatewayClasses, ReferenceGrants, Services, pods, HTTPRoutes and events.
+GatewayClasses, ReferenceGrants, Services, pods, HTTPRoutes, events and the payload processor's
+ConfigMaps.
 
 Lists go page by page and reduce each object to its summary as it arrives (`core/`'s reducers),
 so no whole object outlives its page.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.basemodels import MAPPING_SELECTORS, ModelMapping, reduce_mapping
 from ..core.events import EventSummary, reduce_event
 from ..core.grants import GrantState, reduce_grant
 from ..core.inventory import (
@@ -20,7 +22,7 @@ from ..core.inventory import (
     reduce_class,
     reduce_pool,
 )
-from ..core.model import EVENTS, HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.model import CONFIG_MAPS, EVENTS, HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
 from ..core.verify import GatewayView, gateway_view
 from .contract import Cluster
 
@@ -110,3 +112,12 @@ def list_events(
     for page in cluster.list_pages(EVENTS, namespace, field_selector=field_selector):
         yield from (reduce_event(obj) for obj in page)
         del page
+
+
+def list_model_mappings(cluster: Cluster, namespace: str | None) -> list[ModelMapping]:
+    """The payload processor's ConfigMaps (None: every namespace): one list per label."""
+    return [
+        reduce_mapping(obj)
+        for selector in MAPPING_SELECTORS
+        for obj in objects(cluster, CONFIG_MAPS, namespace, label_selector=selector)
+    ]

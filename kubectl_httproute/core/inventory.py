@@ -157,6 +157,9 @@ class Inventory:
     # had none).
     events: dict[tuple[str, ObjectRef], list[EventSummary]] = field(default_factory=dict)
     events_read: set[str] = field(default_factory=set)
+    # The payload processor's ConfigMaps (basemodels.ModelMapping), read only when some route
+    # takes one model's requests; None: not read (no such route, or it could not be listed).
+    model_mappings: list[Any] | None = None
 
     def pool(self, group: str, ref: ObjectRef) -> PoolState | None:
         return self.pools.get((group, ref))

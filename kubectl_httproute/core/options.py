@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from ..errors import InvalidInput
 from . import durations, validation
-from .model import POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
+from .model import MODEL_HEADER, POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
 
 DRY_RUN_MODES = ("none", "client", "server")
 OUTPUT_FORMATS = ("yaml", "json")
@@ -44,6 +44,7 @@ class ExposeOptions(NamedTuple):
     no_record: bool
     force: bool = False  # attach even when no listener seems to admit the route
     create_reference_grant: bool = False
+    model: str | None = None  # the base model whose requests the route takes
 
     @property
     def timeouts_given(self) -> bool:
@@ -95,6 +96,7 @@ def build_expose_options(
     no_record: bool,
     force: bool = False,
     create_reference_grant: bool = False,
+    model: str | None = None,
 ) -> ExposeOptions:
     """Check every flag; the namespace may still be unknown ("" until `complete`)."""
     ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
@@ -128,6 +130,13 @@ def build_expose_options(
         )
     validation.check_path(path, path_type)
     parsed_headers = validation.parse_headers(headers)
+    if model is not None:
+        validation.check_model(model)
+        if any(h.name.lower() == MODEL_HEADER.lower() for h in parsed_headers):
+            raise InvalidInput(
+                f"--model and --header {MODEL_HEADER} both set the model header",
+                "give the model once, with --model",
+            )
     if port is not None:
         validation.check_port(port, "--port")
     # `is not None`, not truthiness: an empty --route-timeout '' is refused, not taken for 0s.
@@ -185,4 +194,5 @@ def build_expose_options(
         no_record=no_record,
         force=force,
         create_reference_grant=create_reference_grant,
+        model=model,
     )

@@ -121,6 +121,7 @@ def build_route_spec(
             headers=options.headers,
             request_timeout=request_timeout,
             backend_timeout=backend_timeout,
+            model=options.model,
         )
     )
 

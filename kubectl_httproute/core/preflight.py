@@ -388,14 +388,24 @@ def check_shadowing(route: Any, others: Sequence[Any]) -> list[Finding]:
                 check="shadowing",
             )
         )
+    from .basemodels import route_model
+
+    model = route_model(route)
     for item in find_shadowing(route, others):
         if item.loser == route.ref:
+            fix = "add a --hostname, a more specific --path or a --header so requests reach it"
+            if model:
+                # One route per base model and Gateway: the winner already serves it.
+                fix = (
+                    f"{item.winner} already takes model {model}'s requests: change that route "
+                    f"(--name {item.winner.name}) instead, or give this one its own --hostname"
+                )
             findings.append(
                 Finding(
                     WARNING,
                     "",
                     f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
-                    "add a --hostname, a more specific --path or a --header so requests reach it",
+                    fix,
                     check=SHADOWED_CHECK,
                 )
             )
@@ -616,6 +626,141 @@ def check_pool_health(
                 "deploy the endpoint picker (the inferencepool Helm chart does), or fix the "
                 "pool's endpointPickerRef",
                 check="pool-health",
+            )
+        )
+    return findings
+
+
+# --- 8. several models on one Gateway -------------------------------------------------------------
+
+MODEL_CHECK = "model"
+
+
+def model_needs_controller(model: str, mappings: Sequence[Any] | None) -> bool:
+    """Whether the check needs the GatewayClass's controllerName: only when no mapping names
+    model (a base model needs no other source; an adapter name is refused whatever sets it)."""
+    from .basemodels import index_mappings
+
+    index = index_mappings(mappings or ())
+    return not index.declares_base(model) and model not in index.adapters
+
+
+def check_model_header(
+    model: str,
+    mappings: Sequence[Any] | None,
+    *,
+    controller: str | None,
+    namespaces: Sequence[str],
+) -> list[Finding]:
+    """Will requests for model carry the base-model header the route matches?
+
+    mappings are the payload processor's `basemodels.ModelMapping`s found in namespaces (None:
+    they could not be listed); controller is the GatewayClass's controllerName (None: unknown).
+    An adapter name or a name two ConfigMaps declare stops `expose`; no mapping is a warning,
+    unless the implementation sets the header itself (agentgateway).
+    """
+    from .basemodels import (
+        IPP_LABEL,
+        MODEL_HEADER,
+        duplicate_names,
+        index_mappings,
+        mapping_example,
+        refs_text,
+        sets_header_itself,
+    )
+    from .manifest import render_yaml
+
+    where = " or ".join(f'"{ns}"' for ns in namespaces)
+    findings: list[Finding] = []
+    itself = controller is not None and sets_header_itself(controller)
+    if mappings is None:
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"could not list the payload processor's ConfigMaps in namespace {where} (no "
+                f"permission): not checked that model {model} is mapped",
+                f"check with `kubectl get configmaps -l {IPP_LABEL}=true -n {namespaces[0]}`",
+                check=MODEL_CHECK,
+            )
+        )
+        mappings = []
+    for mapping in mappings:
+        if mapping.problem:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "",
+                    f"ConfigMap {mapping.ref} of the payload processor cannot be read fully "
+                    f"({mapping.problem}): the processor may ignore it",
+                    "write data.baseModel as a name and data.adapters as a YAML list of names, "
+                    'e.g. adapters: "- food-review-1"',
+                    check=MODEL_CHECK,
+                )
+            )
+    index = index_mappings(mappings)
+    for name, refs in duplicate_names(index):
+        ours = name == model
+        findings.append(
+            Finding(
+                ERROR if ours else WARNING,
+                "",
+                f"{refs_text(refs)} both declare the model name {name}: every base and adapter "
+                "name must be unique, so the payload processor cannot tell which base model it is",
+                "keep the name in one ConfigMap only",
+                check=MODEL_CHECK,
+                blocking=ours,
+            )
+        )
+    adapter_of = [(ref, base) for ref, base in index.adapters.get(model, ()) if base]
+    if adapter_of and not index.declares_base(model):
+        ref, base = adapter_of[0]
+        findings.append(
+            Finding(
+                ERROR,
+                "",
+                f"{model} is an adapter of base model {base} (ConfigMap {ref}): the "
+                f"{MODEL_HEADER} header carries the base model's name, so no request would "
+                "match this route",
+                f"use --model {base}: one route per base model serves its adapters too",
+                check=MODEL_CHECK,
+                blocking=True,
+            )
+        )
+    elif index.declares_base(model):
+        refs = index.bases[model]
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"{refs_text(refs[:1])} declares base model {model}: the payload processor "
+                f"sets {MODEL_HEADER} for its requests",
+                check=MODEL_CHECK,
+            )
+        )
+    elif itself:
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"the Gateway's implementation ({controller}) sets {MODEL_HEADER} itself, with "
+                "an AgentgatewayPolicy (traffic.phase PreRouting): no payload processor needed",
+                "make sure that policy exists for this Gateway",
+                check=MODEL_CHECK,
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                WARNING,
+                "",
+                f"no payload processor ConfigMap in namespace {where} declares base model "
+                f"{model}, and the Gateway's implementation ({controller or 'unknown'}) does not "
+                f"set the header itself: requests will not carry {MODEL_HEADER}, and this route "
+                "would take none of them",
+                "add the mapping for the payload processor (IPP) with `kubectl apply -f -`:",
+                yaml=render_yaml(mapping_example(model, namespaces[0])),
+                check=MODEL_CHECK,
             )
         )
     return findings

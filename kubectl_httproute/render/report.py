@@ -15,6 +15,7 @@ routes:
   observedGeneration: 2         # the lowest observedGeneration in the route's conditions
   hostnames: [llm.example.com]
   paths: ["/"]                  # "/x" PathPrefix, "=/x" Exact, "~re" RegularExpression
+  model: Qwen/Qwen3-32B         # its exact X-Gateway-Base-Model-Name match; null: any model
   gateways:
   - {namespace: llm, name: inference-gateway, sectionName: null, class: example,
      controller: example.com/gateway-controller, verdict: Ready, addresses: [10.0.0.1],
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.basemodels import route_model
 from ..core.diagnose import RouteDiagnosis
 from ..core.events import EventSummary, recent
 from ..core.inventory import Inventory
@@ -106,6 +108,7 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
         "observedGeneration": route.observed_generation,
         "hostnames": list(summary.hostnames),
         "paths": list(route.paths),
+        "model": route_model(summary) or None,
         "gateways": gateways,
         "pools": [
             {"group": g, "namespace": ns, "name": n, "weight": w} for g, ns, n, w in summary.pools

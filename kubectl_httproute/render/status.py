@@ -78,19 +78,28 @@ def render_overview(
     wide: bool = False,
 ) -> str:
     """One row per route: where it attaches, where it sends traffic, what the controller said."""
+    from ..core.basemodels import route_model
+
     headers = ["ROUTE", "GATEWAYS", "POOLS", "HOSTS/PATHS", "ACCEPTED", "RESOLVED", "AGE"]
     headers.append("VERDICT")
+    # MODEL only when some route takes one model's requests (several models on one Gateway):
+    # the table of a one-model cluster stays as it was.
+    models = [route_model(d.route.summary) for d in diagnoses]
+    with_models = any(models)
+    if with_models:
+        headers.insert(3, "MODEL")
     if all_namespaces:
         headers.insert(0, "NAMESPACE")
     if wide:
         headers += ["CONTROLLERS", "ADDRESSES", "GENERATION", "OBSERVEDGEN"]
     rows = []
-    for diag in diagnoses:
+    for diag, model in zip(diagnoses, models, strict=True):
         route = diag.route
         row: list[object] = [
             route.ref.name,
             _gateways(route),
             _pools(route),
+            *([model or NONE] if with_models else []),
             _hosts_paths(route),
             _statuses(route, "Accepted") if route.parents else NONE,
             _statuses(route, "ResolvedRefs") if route.parents else NONE,

@@ -182,6 +182,22 @@ def pod(
     }
 
 
+def model_mapping(
+    name: str,
+    base_model: str,
+    adapters: tuple[str, ...] = (),
+    namespace: str = "llm",
+    label: str = "inference.llm-d.ai/ipp-managed",
+) -> dict[str, Any]:
+    """The payload processor's ConfigMap: a base model and its adapters (YAML list in a string)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(name, namespace, {label: "true"}),
+        "data": {"baseModel": base_model, "adapters": "".join(f"- {a}\n" for a in adapters)},
+    }
+
+
 def reference_grant(
     name: str,
     namespace: str,
