@@ -291,7 +291,7 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
 
 def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Discover → build → preflight → dry-run → approve → apply → verify → record."""
-    from ..cluster.discovery import find_gateway, find_pools
+    from ..cluster.discovery import find_controller, find_gateway, find_pools
     from ..cluster.preflight import run_preflight
     from ..core.manifest import build_httproute
     from ..core.plan import plan_route, pool_apis, require_apis
@@ -305,8 +305,9 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     gateway, gateway_obj = find_gateway(client, options, served.gateways, _settle_choice)
     pools = find_pools(client, options, pool_apis(served, options.pool_group), _settle_choice)
     _show_found(gateway, pools, journal, human)
+    controller = find_controller(client, served, gateway.class_name)
 
-    spec, notes = plan_route(options, gateway, pools)
+    spec, notes = plan_route(options, gateway, pools, controller)
     manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
@@ -314,7 +315,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         _show_plan(spec, manifest, gateway, notes, existing)
 
     preflight = run_preflight(
-        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
+        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing, controller
     )
     grants = _settle_preflight(client, options, preflight, journal, human)
     dry, dry_warnings = _server_dry_run(client, manifest, options, journal, human)

@@ -280,7 +280,10 @@ def _class_phrase(gateway_class: str | None) -> str:
 
 
 def _is_gke(gateway_class: str | None) -> bool:
-    return bool(gateway_class) and str(gateway_class).startswith("gke-l7-")
+    # A verdict has no GatewayClass read: the implementations table goes by the class name.
+    from .implementations import rejects_rule_timeouts
+
+    return rejects_rule_timeouts(None, gateway_class or "")
 
 
 def _summary(condition: Condition) -> str:
@@ -337,12 +340,12 @@ def _not_accepted_fix(
 
 
 def _invalid_kind_fix(gateway_class: str | None) -> str:
-    istio = "Istio: istiod Helm value `pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true`"
-    agentgateway = "agentgateway: Helm value `inferenceExtension.enabled=true`"
-    nginx = "NGINX Gateway Fabric: Helm value `nginxGateway.gwAPIInferenceExtension.enable=true`"
-    by_class = {"istio": istio, "agentgateway": agentgateway, "nginx": nginx}
-    chosen = by_class.get(gateway_class or "")
-    options = chosen or f"{istio}; {agentgateway}; {nginx}"
+    # The settings live in the implementations table, with their source; by class name, as a
+    # verdict has no GatewayClass read.
+    from .implementations import all_pool_backend_hints, pool_backend_hint
+
+    chosen = pool_backend_hint(None, gateway_class or "")
+    options = chosen or "; ".join(all_pool_backend_hints())
     return (
         "the gateway implementation does not support InferencePool backends: "
         f"enable its inference extension ({options})"
