@@ -50,6 +50,7 @@ from .output import OutputFormat, jsonpath_template
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..cluster.preflight import PreflightResult
+    from ..core.findings import Finding
     from ..core.inventory import PoolState
     from ..core.model import ResourceApi, RouteSpec
     from ..core.verify import GatewayView, Verdict
@@ -181,7 +182,11 @@ class Journal:
     "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
 )
 @click.option(
-    "--force", is_flag=True, help="Apply even when no Gateway listener seems to admit the route."
+    "--force",
+    is_flag=True,
+    help="Apply even when no Gateway listener seems to admit the route, or when the route is "
+    "owned by a Helm release, a KServe LLMInferenceService or an Envoy AI Gateway "
+    "AIGatewayRoute (which will put its version back).",
 )
 @click.option(
     "--create-reference-grant",
@@ -311,12 +316,15 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
+    owned = _refuse_if_owned(existing, options)
     if human:
         _show_plan(spec, manifest, gateway, notes, existing)
 
     preflight = run_preflight(
         client, options, served, gateway_obj, gateway, pools, spec, manifest, existing, controller
     )
+    if owned is not None:
+        preflight.findings.insert(0, owned)
     grants = _settle_preflight(client, options, preflight, journal, human)
     dry, dry_warnings = _server_dry_run(client, manifest, options, journal, human)
     # The server's own answer, defaults filled in, against what it stores now: nothing to
@@ -452,6 +460,17 @@ def _route_name(route: ObjectRef) -> str:
 
 
 # --- the terminal side of each step --------------------------------------------------------------
+
+
+def _refuse_if_owned(existing: dict[str, Any] | None, options: ExposeOptions) -> Finding | None:
+    """A route Helm, KServe or Envoy AI Gateway owns: refused before anything else, unless
+    --force; a server dry-run changes nothing, so it only warns."""
+    from ..core.ownership import refuse_if_owned
+    from ..core.preflight import owned_route_override
+
+    override = owned_route_override(existing, force_conflicts=options.force_conflicts)
+    forced = options.force or options.dry_run == "server"
+    return refuse_if_owned(existing, forced, override=override)
 
 
 def _show_found(

@@ -435,6 +435,14 @@ def managers_of(obj: Mapping[str, Any]) -> list[str]:
     return sorted({str(e.get("manager")) for e in meta.get("managedFields") or []})
 
 
+def owned_route_override(live: Mapping[str, Any] | None, *, force_conflicts: bool) -> str:
+    """The flags that make expose change a route someone else owns: --force, and
+    --force-conflicts too when the apply would also take over another manager's fields."""
+    if live is None or force_conflicts or is_managed_by_us(live):
+        return "--force"
+    return "--force --force-conflicts"
+
+
 def check_existing_route(
     live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
 ) -> list[Finding]:
