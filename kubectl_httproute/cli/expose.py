@@ -679,7 +679,7 @@ def _verify(
     """Wait for the controller's verdict on this generation; render the three tables."""
     from ..cluster.wait import read_verified_objects, wait_for_verdict
     from ..core.verdict import not_waited_verdict
-    from ..core.verify import route_facts, route_verdict
+    from ..core.verify import route_facts, route_verdict, stale_not_found
     from ..render.tables import render_verification
 
     progress = _Progress(route)
@@ -693,6 +693,10 @@ def _verify(
     if not settled and options.wait_timeout_ms == 0:
         verdict = not_waited_verdict(route)
     now = read_verified_objects(client, gateway.ref, pools)
+    verdict = (
+        stale_not_found(route_facts(final), gateway.ref, {p.ref: p.created for p in now.pools})
+        or verdict
+    )
     tables = render_verification(final, now.gateway, now.pools, verdict)
     if settled:
         journal.add("verify", f"{verdict.state}: {verdict.summary}")

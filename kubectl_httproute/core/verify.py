@@ -464,6 +464,44 @@ def route_verdict(
     return min(verdicts, key=lambda v: rank(v.state))
 
 
+def stale_not_found(
+    route: RouteFacts, gateway: ObjectRef, pools_created: Mapping[ObjectRef, str]
+) -> Verdict | None:
+    """A BackendNotFound older than a pool the route names that exists now: the controller looked
+    before the pool was created and never looked again (llm-d-modelservice#65; NGF PR#5207).
+
+    `pools_created`: the route's pools that exist, with their creationTimestamp. None when the
+    verdict is not such a BackendNotFound, or its age cannot be compared."""
+    for entry in _gateway_entries(route, gateway):
+        resolved = _find_condition(entry.conditions, RESOLVED_REFS)
+        if resolved is None or resolved.status != "False" or resolved.reason != "BackendNotFound":
+            continue
+        since = parse_time(resolved.last_transition_time)
+        if since is None:
+            continue
+        younger = sorted(
+            (ref, created)
+            for ref, created in pools_created.items()
+            if (born := parse_time(created)) is not None and born > since
+        )
+        if not younger:
+            continue
+        pool, created = younger[0]
+        name, namespace = route.ref.name or "ROUTE", route.ref.namespace or "NS"
+        return Verdict(
+            STALE,
+            False,
+            f"ResolvedRefs=False (BackendNotFound) is stale: the controller judged the route at "
+            f"{resolved.last_transition_time}, before InferencePool {pool} was created "
+            f"({created}), and has not looked again",
+            "make the controller look again with a no-op change: `kubectl annotate httproute "
+            f"{name} -n {namespace} kubectl-inferroute/touched-at=$(date +%s) --overwrite`; "
+            "if it stays BackendNotFound, check the gateway controller's logs "
+            "(llm-d-modelservice#65)",
+        )
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Gateways and pools.
 

@@ -63,6 +63,7 @@ class ControllerSim:
         stale: bool = False,
         rejects_timeouts: bool | None = None,
         poll: float = 0.02,
+        sticky_not_found: bool = False,
     ):
         self.cluster = cluster
         self.delay = delay
@@ -76,6 +77,9 @@ class ControllerSim:
             controller_name == GKE_CONTROLLER if rejects_timeouts is None else rejects_timeouts
         )
         self.poll = poll
+        # A BackendNotFound stays until the route's generation changes: the controller never
+        # looks again when the pool appears (llm-d-modelservice#65).
+        self.sticky_not_found = sticky_not_found
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconciles = 0
@@ -227,6 +231,10 @@ class ControllerSim:
             ok, reason, message, listeners = self._accept(route, ref, gw, namespaces)
             resolved, rreason, rmessage = self._resolve(route)
             gen = self._gen(route)
+            if self.sticky_not_found:
+                kept = next((c for c in old or [] if c.get("type") == "ResolvedRefs"), {})
+                if (kept.get("reason"), kept.get("observedGeneration")) == ("BackendNotFound", gen):
+                    resolved, rreason, rmessage = False, "BackendNotFound", kept.get("message", "")
             mine.append(
                 {
                     "parentRef": copy.deepcopy(ref),
