@@ -4,7 +4,8 @@ Implementations differ in what they do with an InferencePool backend, and users 
 503 or a silent misroute. Each `Rule` is one (implementation, feature) pair keyed by the
 GatewayClass `spec.controllerName`, with the issue or doc it comes from; `check_implementation`
 turns the rules a route meets into preflight findings. Pure: a route manifest in, findings out.
-An unknown controller gets no finding.
+An unknown controller gets no finding of its own, only those of the rules for every controller
+(ANY: a mirror to a pool, which the spec leaves to each implementation).
 """
 
 from __future__ import annotations
