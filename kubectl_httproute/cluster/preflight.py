@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.findings import INFO, WARNING, Finding
 from ..core.grants import GrantState
-from ..core.implementations import ImplementationContext, check_implementation
+from ..core.implementations import (
+    ImplementationContext,
+    Neighbours,
+    check_implementation,
+    neighbours_on,
+)
 from ..core.inventory import PodCount
 from ..core.model import (
     FIELD_MANAGER,
@@ -189,9 +194,6 @@ def review_access(client: Cluster, checks: Sequence[AccessCheck]) -> list[tuple[
     return [(check, results[check]) for check in checks]
 
 
-Neighbours = tuple[tuple[ObjectRef, tuple[ObjectRef, ...]], ...]
-
-
 def _shadowing(
     client: Cluster,
     gateway_obj: dict[str, Any],
@@ -224,12 +226,8 @@ def _shadowing(
                 check="shadowing",
             )
         ], ()
-    gateway = (str(meta.get("namespace", "")), str(meta.get("name", "")))
-    neighbours = tuple(
-        (o.ref, tuple(ObjectRef(ns, name) for _, ns, name, _ in o.pools))
-        for o in others
-        if any((ns, name) == gateway for ns, name, _ in o.parents)
-    )
+    gateway = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
+    neighbours = neighbours_on(gateway, others)
     if existing is not None:
         created = (existing.get("metadata") or {}).get("creationTimestamp")
     else:

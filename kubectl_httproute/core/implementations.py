@@ -10,7 +10,7 @@ An unknown controller gets no finding of its own, only those of the rules for ev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -187,13 +187,26 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+Neighbours = tuple[tuple[ObjectRef, tuple[ObjectRef, ...]], ...]
+
+
 @dataclass(frozen=True)
 class ImplementationContext:
     """What a rule may need beyond the route: the class (for messages and the fallback) and the
     other routes on the same Gateway with the pools they send to."""
 
     class_name: str = ""
-    neighbours: tuple[tuple[ObjectRef, tuple[ObjectRef, ...]], ...] = ()
+    neighbours: Neighbours = ()
+
+
+def neighbours_on(gateway: ObjectRef, summaries: Iterable[Any]) -> Neighbours:
+    """The routes attached to `gateway` with the pools they send to, for the context, from
+    `precedence.RouteSummary`s (the list the shadowing check reads anyway)."""
+    return tuple(
+        (s.ref, tuple(ObjectRef(ns, name) for _, ns, name, _ in s.pools))
+        for s in summaries
+        if any(ObjectRef(ns, name) == gateway for ns, name, _ in s.parents)
+    )
 
 
 # --- finding the implementation ------------------------------------------------------------------
