@@ -123,6 +123,7 @@ def test_the_refusal_raises_unless_forced_and_forced_it_is_a_warning() -> None:
 OWNED = [
     ("helm", helm_route, "Helm release llm/qwen", "helm upgrade qwen"),
     ("kserve", kserve_route, "LLMInferenceService llm/qwen", "kubectl edit llminferenceservice"),
+    ("aigateway", aigateway_route, "AIGatewayRoute llm/qwen-ai", "kubectl edit aigatewayroute"),
 ]
 
 
