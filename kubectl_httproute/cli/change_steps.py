@@ -363,7 +363,7 @@ def verify(run: ChangeRun) -> tuple[dict[str, Any], Verdict, str]:
     """Wait for the controller's verdict on this generation; render the three tables."""
     from ..cluster.wait import read_verified_objects, wait_for_verdict
     from ..core.verdict import apply_shadowing, not_waited_verdict
-    from ..core.verify import route_facts, route_verdict
+    from ..core.verify import route_facts, route_verdict, stale_not_found
     from ..render.tables import render_verification
 
     client, route, gateway, options = run.client, run.route, run.gateway, run.options
@@ -379,6 +379,11 @@ def verify(run: ChangeRun) -> tuple[dict[str, Any], Verdict, str]:
     if not settled and options.wait_timeout_ms == 0:
         verdict = not_waited_verdict(route)
     now = read_verified_objects(client, gateway.ref, run.pools)
+    # A BackendNotFound older than the pool it names: the controller never looked again.
+    verdict = (
+        stale_not_found(route_facts(final), gateway.ref, {p.ref: p.created for p in now.pools})
+        or verdict
+    )
     tables = render_verification(final, now.gateway, now.pools, verdict)
     if settled:
         run.journal.add("verify", f"{verdict.state}: {verdict.summary}")

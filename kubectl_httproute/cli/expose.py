@@ -61,6 +61,7 @@ from .output import OutputFormat
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..cluster.preflight import PreflightResult
+    from ..core.findings import Finding
     from ..core.inventory import PoolState
     from ..core.model import RouteSpec
     from ..core.verify import GatewayView
@@ -192,7 +193,11 @@ Examples:
     "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
 )
 @click.option(
-    "--force", is_flag=True, help="Apply even when no Gateway listener seems to admit the route."
+    "--force",
+    is_flag=True,
+    help="Apply even when no Gateway listener seems to admit the route, or when the route is "
+    "owned by a Helm release, a KServe LLMInferenceService or an Envoy AI Gateway "
+    "AIGatewayRoute (which will put its version back).",
 )
 @click.option(
     "--create-reference-grant",
@@ -303,7 +308,7 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
 
 def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Discover → build → preflight → dry-run → approve → apply → verify → record."""
-    from ..cluster.discovery import find_gateway, find_pools
+    from ..cluster.discovery import find_controller, find_gateway, find_pools
     from ..cluster.preflight import run_preflight
     from ..core.explain import explain_route
     from ..core.manifest import build_httproute
@@ -318,17 +323,21 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     gateway, gateway_obj = find_gateway(client, options, served.gateways, _settle_choice)
     pools = find_pools(client, options, pool_apis(served, options.pool_group), _settle_choice)
     _show_found(gateway, pools, journal, human)
+    controller = find_controller(client, served, gateway.class_name)
 
-    spec, notes = plan_route(options, gateway, pools)
+    spec, notes = plan_route(options, gateway, pools, controller)
     manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
+    owned = _refuse_if_owned(existing, options)
     if human:
         _show_plan(spec, manifest, gateway, notes, existing)
 
     preflight = run_preflight(
-        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
+        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing, controller
     )
+    if owned is not None:
+        preflight.findings.insert(0, owned)
     grants = _settle_preflight(client, options, preflight, journal, human)
     # The revision rides in the same apply as the change; it keeps the rules as the server's
     # dry-run returns them (defaults filled in), which is what the live route will hold.
@@ -378,6 +387,17 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
 
 
 # --- the terminal side of each step --------------------------------------------------------------
+
+
+def _refuse_if_owned(existing: dict[str, Any] | None, options: ExposeOptions) -> Finding | None:
+    """A route Helm, KServe or Envoy AI Gateway owns: refused before anything else, unless
+    --force; a server dry-run changes nothing, so it only warns."""
+    from ..core.ownership import refuse_if_owned
+    from ..core.preflight import owned_route_override
+
+    override = owned_route_override(existing, force_conflicts=options.force_conflicts)
+    forced = options.force or options.dry_run == "server"
+    return refuse_if_owned(existing, forced, override=override)
 
 
 def _show_found(

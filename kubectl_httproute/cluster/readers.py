@@ -78,6 +78,11 @@ def list_classes(cluster: Cluster, api: ResourceApi) -> Iterator[ClassState]:
     return (reduce_class(obj) for obj in objects(cluster, api, None))
 
 
+def get_class(cluster: Cluster, api: ResourceApi, name: str) -> ClassState | None:
+    obj = cluster.get(api, None, name)
+    return None if obj is None else reduce_class(obj)
+
+
 def list_grants(cluster: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:
     return [reduce_grant(obj) for obj in objects(cluster, api, namespace)]
 

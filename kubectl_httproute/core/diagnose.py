@@ -27,7 +27,7 @@ from .verdict import (
     shadowed_state,
     worst,
 )
-from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict
+from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict, stale_not_found
 
 
 class GatewayJudgement(NamedTuple):
@@ -380,6 +380,16 @@ def _pool_findings(
 # The route.
 
 
+def _pools_created(route: RouteInfo, inv: Inventory) -> dict[ObjectRef, str]:
+    """The route's pools that exist, with their creationTimestamp (a stale BackendNotFound)."""
+    created = {}
+    for group, ns, name, _ in route.summary.pools:
+        pool = inv.pool(group, ObjectRef(ns, name))
+        if pool is not None:
+            created[pool.ref] = pool.created
+    return created
+
+
 def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
     return any(
         c.type == ACCEPTED and c.status == "True"
@@ -507,10 +517,15 @@ def diagnose_route(
         view = inv.gateways.get(gateway)
         class_name = view.class_name if view is not None else ""
         verdict = route_verdict(route.facts, gateway, class_name or None)
+        stale_refs = stale_not_found(route.facts, gateway, _pools_created(route, inv))
+        verdict = stale_refs or verdict
         judgements.append(GatewayJudgement(gateway, class_name, verdict))
         states.append(verdict.state)
         if verdict.state == NO_CONTROLLER:
             findings.append(_no_controller(route, gateway, view, inv))
+        elif stale_refs is not None:
+            # Not a missing pool: the pool came after the controller's last look.
+            findings.append(Finding(ERROR, subject, verdict.summary, verdict.fix))
         elif verdict.state == STALE:
             controller = _controllers(route, gateway) or "the gateway controller"
             findings.append(

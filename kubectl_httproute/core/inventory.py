@@ -99,6 +99,8 @@ class PoolState(NamedTuple):
     picker: str  # the endpoint picker Service's name, "" when the pool names none
     picker_port: int | None
     parents: tuple[ParentConditions, ...]
+    # metadata.creationTimestamp: a BackendNotFound older than the pool is stale (verify).
+    created: str = ""
 
     @property
     def selector_text(self) -> str:
@@ -232,6 +234,7 @@ def reduce_pool(obj: dict[str, Any], api: ResourceApi) -> PoolState:
         picker=_str(picker_ref.get("name")),
         picker_port=picker_port,
         parents=tuple(pool_parent_statuses(obj)),
+        created=_str(meta.get("creationTimestamp")),
     )
 
 

@@ -445,6 +445,14 @@ def managers_of(obj: Mapping[str, Any]) -> list[str]:
     return sorted({str(e.get("manager")) for e in meta.get("managedFields") or []})
 
 
+def owned_route_override(live: Mapping[str, Any] | None, *, force_conflicts: bool) -> str:
+    """The flags that make expose change a route someone else owns: --force, and
+    --force-conflicts too when the apply would also take over another manager's fields."""
+    if live is None or force_conflicts or is_managed_by_us(live):
+        return "--force"
+    return "--force --force-conflicts"
+
+
 def check_existing_route(
     live: Mapping[str, Any] | None, desired: Mapping[str, Any], *, force_conflicts: bool
 ) -> list[Finding]:
@@ -498,29 +506,23 @@ def check_existing_route(
 # --- 6. provider-aware timeouts ------------------------------------------------------------------
 
 
-def check_timeouts(class_name: str, timeouts_given: bool) -> list[Finding]:
-    """GKE's controllers reject rules[].timeouts: leave them out there, and say why."""
-    from .discovery import is_gke_class
+def check_timeouts(
+    class_name: str, timeouts_given: bool, controller: str | None = None
+) -> list[Finding]:
+    """Where the implementation rejects rules[].timeouts, the plan leaves them out: say why.
 
-    if not is_gke_class(class_name):
+    Timeouts the user gave anyway are the implementations table's finding
+    (`implementations.check_implementation`), which sees them in the route."""
+    from .implementations import rejects_rule_timeouts
+
+    if timeouts_given or not rejects_rule_timeouts(controller, class_name):
         return []
-    if not timeouts_given:
-        return [
-            Finding(
-                INFO,
-                "",
-                f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
-                "them; set the timeout with a GCPBackendPolicy instead",
-                check="timeouts",
-            )
-        ]
     return [
         Finding(
-            WARNING,
+            INFO,
             "",
-            f"GKE gateway class {class_name} rejects rules[].timeouts (Accepted=False, "
-            "UnsupportedValue)",
-            "drop --route-timeout/--backend-timeout and set the timeout with a GCPBackendPolicy",
+            f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
+            "them; set the timeout with a GCPBackendPolicy instead",
             check="timeouts",
         )
     ]

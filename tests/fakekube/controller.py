@@ -83,6 +83,7 @@ class ControllerSim:
         rejects_timeouts: bool | None = None,
         poll: float = 0.02,
         record_events: bool = False,
+        sticky_not_found: bool = False,
     ):
         self.cluster = cluster
         self.delay = delay
@@ -98,6 +99,9 @@ class ControllerSim:
         self.poll = poll
         # Off by default: tests that need events seed them with fixed times (goldens).
         self.record_events = record_events
+        # A BackendNotFound stays until the route's generation changes: the controller never
+        # looks again when the pool appears (llm-d-modelservice#65).
+        self.sticky_not_found = sticky_not_found
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconciles = 0
@@ -287,6 +291,10 @@ class ControllerSim:
             ok, reason, message, listeners = self._accept(route, ref, gw, namespaces)
             resolved, rreason, rmessage = self._resolve(route)
             gen = self._gen(route)
+            if self.sticky_not_found:
+                kept = next((c for c in old or [] if c.get("type") == "ResolvedRefs"), {})
+                if (kept.get("reason"), kept.get("observedGeneration")) == ("BackendNotFound", gen):
+                    resolved, rreason, rmessage = False, "BackendNotFound", kept.get("message", "")
             mine.append(
                 {
                     "parentRef": copy.deepcopy(ref),
