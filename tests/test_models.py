@@ -275,9 +275,10 @@ def test_the_model_check_reads_configmaps_once_per_label(cluster: Any, kubeconfi
         ("/api/v1/namespaces/llm/configmaps", ["inference.llm-d.ai/ipp-managed=true"]),
         ("/api/v1/namespaces/llm/configmaps", ["inference.networking.k8s.io/bbr-managed=true"]),
     ]
-    # A mapped model needs no GatewayClass read: two requests more than a plain expose.
-    assert not any("gatewayclasses" in r.path for r in cluster.requests)
-    assert len(cluster.requests) == 10 + 2, [f"{r.method} {r.path}" for r in cluster.requests]
+    # The GatewayClass is read once, for the implementation's rules: two lists more than a
+    # plain expose (11 requests).
+    assert sum("gatewayclasses" in r.path for r in cluster.requests) == 1
+    assert len(cluster.requests) == 11 + 2, [f"{r.method} {r.path}" for r in cluster.requests]
 
 
 def test_an_unmapped_model_also_reads_the_gatewayclass_once(cluster: Any, kubeconfig: Path) -> None:
@@ -285,7 +286,7 @@ def test_an_unmapped_model_also_reads_the_gatewayclass_once(cluster: Any, kubeco
     run("expose", "qwen-pool", *GATEWAY, "--model", QWEN, *QUIET, "--no-wait")
     sent = [f"{r.method} {r.path}" for r in cluster.requests]
     assert sent.count("GET /apis/gateway.networking.k8s.io/v1/gatewayclasses/example") == 1
-    assert len(sent) == 10 + 3
+    assert len(sent) == 11 + 2
 
 
 # --- status ------------------------------------------------------------------------------------

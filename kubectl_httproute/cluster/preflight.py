@@ -41,7 +41,6 @@ from ..core.preflight import (
     check_shadowing,
     check_timeouts,
     missing_reference_grants,
-    model_needs_controller,
     required_access,
     rules_allow,
 )
@@ -172,7 +171,7 @@ def run_preflight(
 
     # 9. Several models on one Gateway: will requests carry the header the route matches?
     if spec.model is not None:
-        result.findings += _model_header(client, served, gateway, spec)
+        result.findings += _model_header(client, spec, gateway, controller)
     return result
 
 
@@ -248,10 +247,11 @@ def _shadowing(
 
 
 def _model_header(
-    client: Cluster, served: ServedApis, gateway: GatewayView, spec: RouteSpec
+    client: Cluster, spec: RouteSpec, gateway: GatewayView, controller: str | None
 ) -> list[Finding]:
     """The payload processor's ConfigMaps where it may run (the route's and the Gateway's
-    namespaces), and the GatewayClass's controllerName: does something set the header?"""
+    namespaces); with the GatewayClass's controllerName (read once, for the implementation's
+    rules): does something set the header?"""
     assert spec.model is not None
     namespaces = list(dict.fromkeys((spec.namespace, gateway.ref.namespace)))
     mappings: list[ModelMapping] | None = []
@@ -263,15 +263,6 @@ def _model_header(
         if error.status != 403:
             raise
         mappings = None
-    controller: str | None = None
-    if (
-        served.gateway_classes is not None
-        and gateway.class_name
-        and model_needs_controller(spec.model, mappings)
-    ):
-        found = _tolerant_get(client, served.gateway_classes, None, gateway.class_name)
-        if found is not None:
-            controller = str((found.get("spec") or {}).get("controllerName") or "")
     return check_model_header(spec.model, mappings, controller=controller, namespaces=namespaces)
 
 
