@@ -42,6 +42,8 @@ Exit codes:
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
     "status": ("status", "status"),
+    "history": ("history", "history"),
+    "rollback": ("rollback", "rollback"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),
 }
