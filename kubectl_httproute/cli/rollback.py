@@ -39,7 +39,9 @@ from .output import OutputFormat
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..core.findings import Finding
+    from ..core.inventory import PoolState
     from ..core.rollback import RollbackChoice
+    from ..core.verify import GatewayView
 
 ROLLBACK_HELP = """Restore the rules of an earlier revision of an HTTPRoute (see `history`).
 
@@ -201,7 +203,9 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
             "add a Gateway to its spec.parentRefs with kubectl, then roll back",
         )
     pools = rule_pools(choice.revision.rules, route.namespace)
-    gateway, pool_states = _preflight(client, options, route, gateway_ref, pools, choice, journal)
+    gateway, pool_states, findings = _preflight(
+        client, options, route, gateway_ref, pools, choice, journal
+    )
 
     dry, dry_warnings = server_dry_run(
         client, add_revision(client, manifest, live, note=note), options, journal, human
@@ -219,6 +223,7 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
         manifest=manifest,
         backends=rule_backends(choice.revision.rules, route.namespace),
         rules_summary=tuple(summary),
+        findings=tuple(findings),
         warnings=dry_warnings,
     )
     return finish_change(
@@ -240,7 +245,7 @@ def _preflight(
     pools: list[tuple[ObjectRef, str]],
     choice: RollbackChoice,
     journal: Journal,
-) -> tuple[Any, list[Any]]:
+) -> tuple[GatewayView, list[PoolState], list[Finding]]:
     """Permissions first (a denial stops before any other read), then the Gateway and pools."""
     from ..cluster.preflight import review_access
     from ..cluster.rollback import read_restore_targets
@@ -265,7 +270,7 @@ def _preflight(
         route, choice.revision.number, targets.missing, force=options.force
     ) + check_gateway_controller(targets.gateway)
     _settle(more, journal, human, print_findings, stop_if_blocked)
-    return gateway_view(targets.gateway), targets.pools
+    return gateway_view(targets.gateway), targets.pools, findings + more
 
 
 def _settle(findings: list[Finding], journal: Journal, human: bool, show: Any, stop: Any) -> None:
@@ -283,11 +288,15 @@ def _show_plan(route: ObjectRef, summary: list[str]) -> None:
 
 
 def _show_client_dry_run(manifest: dict[str, Any], human: bool, output: str | None) -> None:
+    """-o: the object as it would be applied; on the terminal without the history's JSON."""
+    from ..core.changes import comparable
     from ..core.manifest import render_yaml
+    from ..core.revisions import REVISIONS_ANNOTATION
 
     if not human:
         print_object(manifest, output)
         return
     say()
     heading("HTTPRoute to apply (client dry run: nothing was sent but the read of the route)")
-    say(render_yaml(manifest).rstrip("\n"))
+    say(render_yaml(comparable(manifest)).rstrip("\n"))
+    say(f"  (and annotation {REVISIONS_ANNOTATION} with this rollback as the newest revision)")

@@ -16,6 +16,7 @@ from ..errors import InvalidInput
 from .findings import ERROR, WARNING, Finding
 from .model import (
     DEFAULT_POOL_PORT,
+    FIELD_MANAGER,
     GATEWAY_GROUP,
     MANAGED_BY_LABEL,
     MANAGED_BY_VALUE,
@@ -224,9 +225,15 @@ def explain_rollback(choice: RollbackChoice, live_rules: list[dict[str, Any]]) -
         f"traffic split: {traffic_split(live_rules) or 'none'} → "
         f"{traffic_split(revision.rules) or 'none'}",
     ]
-    if choice.outside is not None and revision.number != choice.newest.number:
+    outside = choice.outside
+    if outside is not None and revision.number != choice.newest.number:
         lines.append(
             "also undoes the change made outside kubectl-inferroute "
-            f"by {choice.outside.manager or 'an unknown field manager'}"
+            f"by {outside.manager or 'an unknown field manager'}"
+        )
+    if outside is not None and outside.manager and outside.manager != FIELD_MANAGER:
+        # Server-side apply refuses to take fields another manager wrote without being told.
+        lines.append(
+            f"{outside.manager} now manages the rules: taking them back needs --force-conflicts"
         )
     return lines
