@@ -381,3 +381,40 @@ def test_the_record_says_which_revision_was_restored(cluster: Any, kubeconfig: P
     text = Path("rollback.md").read_text()
     text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:PORT", same_times(text))
     assert_golden("record/rollback.md", text)
+
+
+# --- on a terminal ----------------------------------------------------------------------------
+
+
+def test_on_a_terminal_no_at_the_question_changes_nothing(cluster: Any, kubeconfig: Path) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
+
+    expose_three_times(cluster)
+    before = cluster.snapshot()
+
+    code, terminal = run_in_terminal(
+        [installed_plugin(), "rollback", "qwen-pool", "--no-record"],
+        plugin_env(kubeconfig),
+        [("Roll the HTTPRoute back to this revision? May I proceed? [y/N]", "n")],
+    )
+
+    assert code == 4, terminal
+    assert "not applied: you did not approve" in terminal
+    assert cluster.snapshot() == before
+
+
+def test_on_a_terminal_yes_at_the_question_rolls_back(cluster: Any, kubeconfig: Path) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
+
+    expose_three_times(cluster)
+    second = revisions_of(cluster)[1]
+
+    code, terminal = run_in_terminal(
+        [installed_plugin(), "rollback", "qwen-pool", "--no-record"],
+        plugin_env(kubeconfig),
+        [("May I proceed? [y/N]", "y"), ("Send a test request", "n")],
+    )
+
+    assert code == 0, terminal
+    assert stored_route(cluster)["spec"]["rules"] == second.rules
+    assert revisions_of(cluster)[-1].command.endswith("  # restores revision 2")

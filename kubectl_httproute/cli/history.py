@@ -20,9 +20,9 @@ HISTORY_HELP = """List the revisions of an HTTPRoute: each change made by expose
 
 One row per revision, oldest first, as `kubectl rollout history`: REVISION, TIME (RFC 3339,
 UTC, as recorded: absolute, so it reads the same in a record or a ticket next week), USER
-(the kubeconfig user), COMMAND (as typed, secrets redacted) and the traffic SPLIT. A change
-made since by someone else (`kubectl edit`, `kubectl apply`, a controller) is a last row with
-REVISION `-`, the field manager that wrote it as USER and its time from managedFields.
+(the kubeconfig user), COMMAND (as typed, secrets redacted) and the traffic SPLIT. Rules
+changed since by someone else (`kubectl edit`, `kubectl apply`, a controller) are a last row
+with REVISION `-`, the field manager that wrote them as USER and its time from managedFields.
 
 The history is kept on the route itself (annotation inferroute.llm-d.ai/revisions, the last
 10), so reading it needs only read access to the route: one GET, nothing else.
