@@ -249,36 +249,39 @@ def _preflight(
     """Permissions first (a denial stops before any other read), then the Gateway and pools."""
     from ..cluster.preflight import review_access
     from ..cluster.rollback import read_restore_targets
-    from ..core.preflight import check_gateway_controller, check_permissions
+    from ..core.preflight import blocking, check_gateway_controller, check_permissions
     from ..core.rollback import check_restored_pools, rollback_access
     from ..core.verify import gateway_view
-    from .preflight_steps import print_findings, stop_if_blocked
 
     human = options.output is None
-    findings: list[Finding] = check_permissions(
+    access = check_permissions(
         review_access(client, rollback_access(route, gateway_ref, pools)),
         granted="you may patch HTTPRoutes and read the Gateway and pools",
     )
-    _settle(findings, journal, human, print_findings, stop_if_blocked)
+    if blocking(access):  # before any other read: they would fail the same way
+        _settle(access, journal, human)
     targets = read_restore_targets(client, gateway_ref, pools)
     if targets.gateway is None:
         raise NotFound(
             f"Gateway {gateway_ref}, the parent of HTTPRoute {route}, does not exist",
             "re-create the Gateway, then roll back",
         )
-    more = check_restored_pools(
-        route, choice.revision.number, targets.missing, force=options.force
-    ) + check_gateway_controller(targets.gateway)
-    _settle(more, journal, human, print_findings, stop_if_blocked)
-    return gateway_view(targets.gateway), targets.pools, findings + more
+    findings = [
+        *access,
+        *check_restored_pools(route, choice.revision.number, targets.missing, force=options.force),
+        *check_gateway_controller(targets.gateway),
+    ]
+    _settle(findings, journal, human)
+    return gateway_view(targets.gateway), targets.pools, findings
 
 
-def _settle(findings: list[Finding], journal: Journal, human: bool, show: Any, stop: Any) -> None:
-    if not findings:
-        return
-    show(findings, human)
+def _settle(findings: list[Finding], journal: Journal, human: bool) -> None:
+    """Print the findings once; a blocking one stops here, before any write."""
+    from .preflight_steps import print_findings, stop_if_blocked
+
+    print_findings(findings, human)
     journal.add("preflight", f"{len(findings)} finding(s)")
-    stop(findings)
+    stop_if_blocked(findings)
 
 
 def _show_plan(route: ObjectRef, summary: list[str]) -> None:
