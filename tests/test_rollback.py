@@ -295,6 +295,7 @@ def test_history_across_a_kubectl_edit_then_a_rollback(cluster: Any, kubeconfig:
         result.output
     )
     assert "traffic split: qwen-pool=50 qwen-b=50 → qwen-pool=90 qwen-b=10" in result.output
+    assert "kubectl-edit now manages the rules: --force-conflicts takes them back" in result.output
     assert stored_route(cluster)["spec"]["rules"] == third.rules
     after = run("history", "qwen-pool").output
     assert "outside" not in after

@@ -187,7 +187,7 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
     # ownership: refuse owned routes (core/ownership.py, merged later)
     live_rules: list[dict[str, Any]] = (live.get("spec") or {}).get("rules") or []
     manifest = build_rollback_manifest(live, choice.revision.rules)
-    summary = explain_rollback(choice, live_rules)
+    summary = explain_rollback(choice, live_rules, force_conflicts=options.force_conflicts)
     journal.add("rollback", f"to revision {choice.revision.number}: {choice.reason}")
     if human:
         _show_plan(route, summary)

@@ -215,7 +215,9 @@ def check_restored_pools(
     return findings
 
 
-def explain_rollback(choice: RollbackChoice, live_rules: list[dict[str, Any]]) -> list[str]:
+def explain_rollback(
+    choice: RollbackChoice, live_rules: list[dict[str, Any]], *, force_conflicts: bool = False
+) -> list[str]:
     """Plain sentences: which revision, why, who made it, and the traffic split it restores."""
     revision = choice.revision
     lines = [
@@ -234,6 +236,11 @@ def explain_rollback(choice: RollbackChoice, live_rules: list[dict[str, Any]]) -
     if outside is not None and outside.manager and outside.manager != FIELD_MANAGER:
         # Server-side apply refuses to take fields another manager wrote without being told.
         lines.append(
-            f"{outside.manager} now manages the rules: taking them back needs --force-conflicts"
+            f"{outside.manager} now manages the rules: "
+            + (
+                "--force-conflicts takes them back"
+                if force_conflicts
+                else "taking them back needs --force-conflicts"
+            )
         )
     return lines
