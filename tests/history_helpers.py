@@ -67,3 +67,26 @@ def set_weights_with_kubectl(cluster: Any, weights: tuple[int, int]) -> None:
 def same_times(text: str) -> str:
     """Times as one fixed value (the same width): goldens hold the layout, not the clock."""
     return TIMES.sub("2026-01-02T03:04:05Z", text)
+
+
+def apply_with_kubectl(cluster: Any, rules: list[dict[str, Any]]) -> None:
+    """`kubectl apply --server-side --force-conflicts` of the route with other rules."""
+    route = stored_route(cluster)
+    body = {
+        "apiVersion": ROUTES,
+        "kind": "HTTPRoute",
+        "metadata": {"name": "qwen-pool", "namespace": "llm"},
+        "spec": {"parentRefs": route["spec"]["parentRefs"], "rules": rules},
+    }
+    req = urllib.request.Request(
+        f"{cluster.url}/apis/{ROUTES}/namespaces/llm/httproutes/qwen-pool"
+        "?fieldManager=kubectl&force=true",
+        data=json.dumps(body).encode(),
+        method="PATCH",
+        headers={
+            "Content-Type": "application/apply-patch+yaml",
+            "Authorization": "Bearer admin-token",
+        },
+    )
+    with urllib.request.urlopen(req) as resp:
+        assert resp.status == 200

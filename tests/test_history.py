@@ -11,6 +11,7 @@ from fakekube import objects as o
 from golden import assert_golden
 from history_helpers import (
     REVISIONS,
+    apply_with_kubectl,
     edit_with_kubectl,
     expose_three_times,
     run,
@@ -72,6 +73,22 @@ def test_a_change_made_with_kubectl_shows_as_its_own_row(cluster: Any, kubeconfi
         if e["manager"] == "kubectl-edit"
     )
     assert last[1] == edited_at
+
+
+def test_a_server_side_apply_by_kubectl_shows_as_its_own_row(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    expose_three_times(cluster)
+    rules = stored_route(cluster)["spec"]["rules"]
+    rules[0]["backendRefs"] = rules[0]["backendRefs"][1:]  # all traffic to qwen-b
+    apply_with_kubectl(cluster, rules)
+
+    report = json.loads(run("history", "qwen-pool", "-o", "json").output)
+
+    last = report["revisions"][-1]
+    assert (last["number"], last["outside"], last["user"]) == (None, True, "kubectl")
+    assert last["split"] == "qwen-b=10"
+    assert [r["number"] for r in report["revisions"]] == [1, 2, 3, None]
 
 
 def test_a_change_to_labels_only_is_no_change_to_the_traffic(
