@@ -339,3 +339,71 @@ def test_the_route_lists_read_no_events(args: tuple[str, ...]) -> None:
     assert result.exit_code in (0, 3), result.output
     assert not [s for s in sent if "/events" in s]
     assert len(sent) == 5  # discovery, routes, gateways, classes, pools: as before events
+
+
+# --- history, rollback --------------------------------------------------------------------------
+
+
+def _two_revisions(fake: FakeCluster) -> None:
+    for path in ("/", "/v1"):
+        result, _, _ = run(
+            fake,
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "-n",
+            "llm",
+            "--path",
+            path,
+            "--yes",
+            "--no-wait",
+            "--no-record",
+        )
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_history_is_one_get_of_the_route_and_no_discovery(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        _two_revisions(fake)
+        result, sent, connections = run(fake, "history", "qwen-pool", "-n", "llm")
+
+    assert result.exit_code == 0, result.output
+    assert sent == ["GET /apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen-pool"]
+    assert connections == 1
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
+def test_history_sends_fewer_requests_than_kubectl_get_of_the_route() -> None:
+    with cluster_with_routes(0) as fake:
+        _two_revisions(fake)
+        _, ours, _ = run(fake, "history", "qwen-pool", "-n", "llm")
+        theirs = kubectl_requests(fake, "get", "httproute", "qwen-pool", "-n", "llm", "-o", "yaml")
+
+    assert len(ours) < len(theirs), (ours, theirs)
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_rollback_reads_the_route_gateway_and_pools_once_and_writes_twice(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):  # other routes in the namespace: rollback never lists them
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        _two_revisions(fake)
+        result, sent, connections = run(
+            fake, "rollback", "qwen-pool", "-n", "llm", "--yes", "--no-wait", "--no-record"
+        )
+
+    assert result.exit_code == 0, result.output
+    route = "/apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen-pool"
+    assert sent == [
+        f"GET {route}",
+        "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "GET /apis/gateway.networking.k8s.io/v1/namespaces/llm/gateways/inference-gateway",
+        "GET /apis/inference.networking.k8s.io/v1/namespaces/llm/inferencepools/qwen-pool",
+        f"PATCH {route}",  # the server dry-run
+        f"PATCH {route}",
+    ]
+    assert connections == 1

@@ -30,6 +30,11 @@ Examples:
   kubectl inferroute status -n llm
 
 \b
+  # What changed on a route; back to the state before the latest change
+  kubectl inferroute history qwen-pool -n llm
+  kubectl inferroute rollback qwen-pool -n llm
+
+\b
 Exit codes:
   0 done and healthy      1 failed (API, network, permission, conflict)
   2 invalid usage/input   3 applied but not healthy, or no controller verdict
@@ -42,6 +47,8 @@ Exit codes:
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
     "status": ("status", "status"),
+    "history": ("history", "history"),
+    "rollback": ("rollback", "rollback"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),
 }

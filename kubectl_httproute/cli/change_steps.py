@@ -103,15 +103,20 @@ def add_revision(
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
     rules: list[dict[str, Any]] | None = None,
+    note: str = "",
 ) -> dict[str, Any]:
-    """The manifest carrying the route's revisions plus this change: one apply records both."""
+    """The manifest carrying the route's revisions plus this change: one apply records both.
+
+    `note`: what the command line alone does not say, kept after it as a shell comment
+    (`rollback` without --to-revision: which revision it restored)."""
     from ..core.revisions import with_revision
 
+    command = current_command() + (f"  # {note}" if note else "")
     return with_revision(
         manifest,
         existing,
         client.selection.user_name or client.selection.context_name,
-        current_command(),
+        command,
         datetime.now(timezone.utc),
         rules,
     )
@@ -264,6 +269,43 @@ def apply_route(
         return applied, True  # pressed during the apply: it is done, so say so and stop
     assert applied is not None
     return applied, False
+
+
+def finish_change(
+    run: ChangeRun,
+    existing: dict[str, Any] | None,
+    dry: dict[str, Any],
+    to_apply: dict[str, Any],
+    *,
+    unchanged: bool,
+    question: str,
+    review: str = "review the route with --dry-run=server",
+    grants: list[dict[str, Any]] | None = None,
+    grant_api: ResourceApi | None = None,
+) -> int:
+    """After the server dry-run: stop there (--dry-run=server), or say there is nothing to
+    apply, or ask, apply, verify and record; the exit code."""
+    options, journal, human, route = run.options, run.journal, run.human, run.route
+    if options.dry_run == "server":
+        if human and unchanged:
+            say()
+            say(f"{route_name(route)} unchanged (server dry run)")
+        if not human:
+            print_object(for_display(dry), options.output)
+        return EXIT_OK
+    if unchanged:
+        assert existing is not None
+        journal.add("apply", f"HTTPRoute {route} unchanged: nothing to apply")
+        if human:
+            say()
+            say(f"{route_name(route)} unchanged (the server has it already: nothing to apply)")
+        return verify_and_record(run, existing, applied=None)
+
+    ask_approval(options, journal, question, review=review)
+    applied, interrupted = apply_route(run.client, to_apply, options, journal, grants, grant_api)
+    outcome = show_applied(route, existing, applied, journal, human)
+    note_revision(applied, journal)
+    return verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
 
 
 def show_applied(

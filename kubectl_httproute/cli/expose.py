@@ -30,17 +30,11 @@ from .change_steps import (
     ChangeRun,
     Journal,
     add_revision,
-    apply_route,
-    ask_approval,
     dry_rules,
-    for_display,
-    note_revision,
+    finish_change,
     print_object,
-    route_name,
     server_dry_run,
-    show_applied,
     show_changes,
-    verify_and_record,
 )
 from .common import (
     GlobalFlags,
@@ -362,28 +356,16 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         findings=tuple(preflight.findings),
         warnings=dry_warnings,
     )
-    if options.dry_run == "server":
-        if human and unchanged:
-            say()
-            say(f"{route_name(route_ref)} unchanged (server dry run)")
-        if not human:
-            print_object(for_display(dry), options.output)
-        return EXIT_OK
-    if unchanged:
-        assert existing is not None
-        journal.add("apply", f"HTTPRoute {route_ref} unchanged: nothing to apply")
-        if human:
-            say()
-            say(f"{route_name(route_ref)} unchanged (the server has it already: nothing to apply)")
-        return verify_and_record(run, existing, applied=None)
-
-    ask_approval(options, journal, APPROVAL_QUESTION)
-    applied, interrupted = apply_route(
-        client, to_apply, options, journal, grants, preflight.grant_api
+    return finish_change(
+        run,
+        existing,
+        dry,
+        to_apply,
+        unchanged=unchanged,
+        question=APPROVAL_QUESTION,
+        grants=grants,
+        grant_api=preflight.grant_api,
     )
-    outcome = show_applied(route_ref, existing, applied, journal, human)
-    note_revision(applied, journal)
-    return verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
 
 
 # --- the terminal side of each step --------------------------------------------------------------

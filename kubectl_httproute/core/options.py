@@ -196,3 +196,73 @@ def build_expose_options(
         create_reference_grant=create_reference_grant,
         model=model,
     )
+
+
+class HistoryOptions(NamedTuple):
+    """What `history` was asked for, checked."""
+
+    route: str
+    output: str | None
+
+
+def build_history_options(*, route: str, output: str | None) -> HistoryOptions:
+    """The route's name is checked before any request."""
+    validation.check_dns_subdomain(route, "ROUTE")
+    return HistoryOptions(route=route, output=output)
+
+
+class RollbackOptions(NamedTuple):
+    """What `rollback` was asked to do, checked; the flags every changing command has."""
+
+    route: str
+    to_revision: int | None
+    force: bool  # restore even when a pool the revision names is gone
+    dry_run: str
+    output: str | None
+    yes: bool
+    force_conflicts: bool
+    wait: bool
+    wait_timeout_ms: int
+    record_path: str | None
+    no_record: bool
+
+
+def build_rollback_options(
+    *,
+    route: str,
+    to_revision: int | None,
+    force: bool,
+    dry_run: str,
+    output: str | None,
+    yes: bool,
+    force_conflicts: bool,
+    wait: bool,
+    timeout: str,
+    record_path: str | None,
+    no_record: bool,
+) -> RollbackOptions:
+    """Check every flag before any request."""
+    validation.check_dns_subdomain(route, "ROUTE")
+    if to_revision is not None and to_revision < 1:
+        raise InvalidInput(
+            f"--to-revision {to_revision} is not a revision number",
+            "revisions count from 1; list them with `kubectl inferroute history ROUTE`",
+        )
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    return RollbackOptions(
+        route=route,
+        to_revision=to_revision,
+        force=force,
+        dry_run=dry_run,
+        output=output,
+        yes=yes,
+        force_conflicts=force_conflicts,
+        wait=wait,
+        wait_timeout_ms=wait_timeout.milliseconds,
+        record_path=record_path,
+        no_record=no_record,
+    )

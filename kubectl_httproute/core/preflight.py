@@ -96,8 +96,12 @@ def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
     return False
 
 
-def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Finding]:
-    """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
+def check_permissions(
+    results: Sequence[tuple[AccessCheck, bool]],
+    granted: str = "you may create and patch HTTPRoutes and read the Gateway and pools",
+) -> list[Finding]:
+    """A denial stops everything before any write, naming the `kubectl auth can-i` to run;
+    `granted`: what the finding says when every check passed."""
     findings = []
     for check, allowed in results:
         if allowed:
@@ -118,7 +122,7 @@ def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Findi
             Finding(
                 INFO,
                 "",
-                "you may create and patch HTTPRoutes and read the Gateway and pools",
+                granted,
                 check="permission",
             )
         )

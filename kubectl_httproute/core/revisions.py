@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .findings import Finding
+from .findings import WARNING, Finding
 
 REVISIONS_ANNOTATION = "inferroute.llm-d.ai/revisions"
 MAX_REVISIONS = 10
@@ -62,7 +62,7 @@ def list_revisions(route: dict[str, Any] | None) -> tuple[list[Revision], list[F
     except (ValueError, TypeError, KeyError) as error:
         return [], [
             Finding(
-                "WARNING",
+                WARNING,
                 subject,
                 f"annotation {REVISIONS_ANNOTATION} is unreadable ({error}); history starts anew",
                 fix=f"kubectl annotate httproute {subject.split('/')[-1]} {REVISIONS_ANNOTATION}-",
