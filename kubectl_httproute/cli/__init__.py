@@ -41,6 +41,7 @@ Exit codes:
 # for `expose`'s modules (nor their dataclasses) and the reverse.
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
+    "delete": ("delete", "delete"),
     "status": ("status", "status"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),

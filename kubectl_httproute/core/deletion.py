@@ -62,7 +62,9 @@ def route_pools(obj: Mapping[str, Any]) -> tuple[PoolBackend, ...]:
                     namespace=_str(ref.get("namespace")) or namespace,
                     group=_str(ref.get("group")),
                     port=port if isinstance(port, int) else DEFAULT_POOL_PORT,
-                    weight=weight if isinstance(weight, int) and not isinstance(weight, bool) else 1,
+                    weight=weight
+                    if isinstance(weight, int) and not isinstance(weight, bool)
+                    else 1,
                 )
             )
     return tuple(pools)
@@ -92,7 +94,8 @@ def build_deletion_plan(
         managed=is_labelled_ours(obj),
         accepted=accepted,
         gateways=tuple(
-            f"{ns}/{name}" + (f"#{section}" if section else "") for ns, name, section in summary.parents
+            f"{ns}/{name}" + (f"#{section}" if section else "")
+            for ns, name, section in summary.parents
         ),
         hostnames=summary.hostnames,
         matches=summary.matches,
@@ -146,13 +149,15 @@ def grants_to_offer(
             name = grant.ref.name
             if name != prefix and not name.startswith(prefix + "-to-"):
                 continue
-            if any(grant.permits(namespace, p.group, p.name) for p in plan.pools):
-                if grant.ref not in offered:
-                    offered.append(grant.ref)
+            permits = any(grant.permits(namespace, p.group, p.name) for p in plan.pools)
+            if permits and grant.ref not in offered:
+                offered.append(grant.ref)
     return offered
 
 
-def required_delete_access(route: ObjectRef, grants: Sequence[ObjectRef]) -> tuple[AccessCheck, ...]:
+def required_delete_access(
+    route: ObjectRef, grants: Sequence[ObjectRef]
+) -> tuple[AccessCheck, ...]:
     """What delete needs: delete on httproutes, and on referencegrants where one is offered."""
     checks = [AccessCheck("delete", GATEWAY_GROUP, "httproutes", route.namespace)]
     for grant in grants:

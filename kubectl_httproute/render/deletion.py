@@ -17,9 +17,7 @@ def render_served(plan: DeletionPlan) -> list[str]:
     lines.append("Hostnames: " + (", ".join(plan.hostnames) or "any host"))
     lines.append("Matches: " + (", ".join(m.describe() for m in plan.matches) or "none"))
     if plan.models:
-        lines.append(
-            "Models (header X-Gateway-Base-Model-Name): " + ", ".join(plan.models)
-        )
+        lines.append("Models (header X-Gateway-Base-Model-Name): " + ", ".join(plan.models))
     total = sum(max(p.weight, 0) for p in plan.pools)
     pools = [
         f"InferencePool {p.namespace}/{p.name} (weight {p.weight}, "

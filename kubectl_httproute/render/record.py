@@ -298,6 +298,9 @@ def _facts(data: RecordData) -> list[str]:
     )
 
 
+POOL_HEADERS = ("Pool", "Namespace", "Group", "Port", "Weight", "Share")
+
+
 def render_deletion_record(data: RecordData) -> str:
     """The record of a deleted route: what it served, who took over, the object as deleted.
 
@@ -323,7 +326,9 @@ def render_deletion_record(data: RecordData) -> str:
         f"Gateway: `{_cell(data.gateway)}`",
         "",
         *(
-            _table(("Pool", "Namespace", "Group", "Port", "Weight", "Share"), _pool_rows(data.pools))
+            _table(
+                ("Pool", "Namespace", "Group", "Port", "Weight", "Share"), _pool_rows(data.pools)
+            )
             if data.pools
             else ["No pools."]
         ),

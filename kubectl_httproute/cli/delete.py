@@ -1,0 +1,458 @@
+"""`kubectl inferroute delete`: what stops being served, who takes over, ask, delete, wait, record.
+
+Orchestration and the terminal only: each step is a call into `cluster/`, `core/` or `render/`,
+and the steps shared with `expose` (approval, progress, printing, the record) come from
+`change_steps`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..core.model import CRD_HINTS, GATEWAY_GROUP, ObjectRef
+from ..core.options import (
+    DELETE_OUTPUT_FORMATS,
+    DRY_RUN_MODES,
+    DeleteOptions,
+    build_delete_options,
+    check_global_flags,
+)
+from ..errors import EXIT_OK, EXIT_UNHEALTHY, NotFound
+from .change_steps import Journal, Progress, ask_approval, for_display, print_object, save_record
+from .common import (
+    GlobalFlags,
+    global_flags,
+    heading,
+    kube_flags,
+    open_cluster,
+    say,
+    stdin_is_tty,
+    warn,
+)
+from .completion import complete_routes
+from .flagsyntax import KubectlCommand
+from .interrupts import INTERRUPTED, WRITES
+from .output import OutputFormat
+
+if TYPE_CHECKING:
+    from ..cluster.contract import Cluster
+    from ..core.deletion import DeletionPlan
+    from ..core.findings import Finding
+    from ..core.model import ResourceApi
+    from ..core.verdict import Verdict
+
+APPROVAL_QUESTION = "Delete this HTTPRoute? Its traffic goes where shown above."
+KIND = "httproute.gateway.networking.k8s.io"  # kubectl's kind.group, as `kubectl delete` prints
+
+DELETE_HELP = """Delete an HTTPRoute, showing first what stops being served and who takes it over.
+
+Reads the route and the other routes that may share its Gateway (one list, page by page),
+shows the Gateways, hostnames, matches, models (exact X-Gateway-Base-Model-Name matches) and
+pools that stop getting this route's traffic and, by Gateway API precedence, which other route
+takes each match over (or that the Gateway answers 404). Then it checks your permissions,
+dry-runs the delete on the server, asks, deletes, waits until the API server no longer has the
+route, and writes a markdown deletion record. A ReferenceGrant that `expose` created for the
+route's pools is offered for deletion too when no other route of the namespace uses a pool in
+that namespace.
+
+Only routes labelled app.kubernetes.io/managed-by=kubectl-inferroute are deleted, unless --force.
+--dry-run=client reads the cluster (the route, the other routes) but sends no write.
+
+\b
+Examples:
+  # Show what stops being served, ask, delete, wait and record
+  kubectl inferroute delete qwen-pool -n llm
+
+\b
+  # Let the server check permission and admission; delete nothing
+  kubectl inferroute delete qwen-pool -n llm --dry-run=server
+
+\b
+  # In a script: no question, print kubectl's resource/name
+  kubectl inferroute delete qwen-pool -n llm --yes -o name
+
+\b
+  # A route made with kubectl rather than expose
+  kubectl inferroute delete my-route -n llm --force --yes
+"""
+
+
+@click.command(
+    cls=KubectlCommand,
+    help=DELETE_HELP,
+    short_help="Delete an HTTPRoute, saying who takes its traffic.",
+)
+@click.argument("route", metavar="ROUTE", shell_complete=complete_routes)
+@click.option(
+    "--dry-run",
+    type=click.Choice(DRY_RUN_MODES),
+    default="none",
+    show_default=True,
+    help="client: show what would be deleted, reading the cluster but writing nothing; server: "
+    "the server checks the delete (dryRun=All) and keeps the route.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=OutputFormat(DELETE_OUTPUT_FORMATS),
+    help="yaml|json: print the deleted object instead of the human view; name: kubectl's "
+    "resource/name; jsonpath=TEMPLATE: its fields (kubectl's JSONPath).",
+)
+@click.option("-y", "--yes", is_flag=True, help="Delete without asking (the grant offered too).")
+@click.option(
+    "--force", is_flag=True, help="Delete a route that kubectl-inferroute did not create."
+)
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help="Wait until the API server no longer has the route.",
+)
+@click.option(
+    "--timeout",
+    default="60s",
+    show_default=True,
+    metavar="DURATION",
+    help="How long to wait for the route to be gone (0: look once, without waiting).",
+)
+@click.option(
+    "--record",
+    "record_path",
+    metavar="PATH",
+    help="Write the deletion record here. [default: ./ROUTE-TIMESTAMP.inferroute.md]",
+)
+@click.option("--no-record", is_flag=True, help="Do not write a deletion record.")
+@kube_flags
+@click.pass_context
+def delete(ctx: click.Context, /, **params: Any) -> None:
+    flags = global_flags(ctx, params)
+    ctx.meta["inferroute.verbose"] = flags.verbose
+    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
+    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
+    options = build_delete_options(
+        namespace=flags.namespace,
+        route=params["route"],
+        dry_run=params["dry_run"],
+        output=params["output"],
+        yes=params["yes"],
+        force=params["force"],
+        wait=params["wait"],
+        timeout=params["timeout"],
+        record_path=params["record_path"],
+        no_record=params["no_record"],
+    )
+    ctx.exit(run_delete(options, flags))
+
+
+def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
+    """Read → plan → permissions → server dry-run → approve → delete → wait → grants → record."""
+    from ..cluster.deletion import delete_object, read_for_deletion
+    from ..core.deletion import build_deletion_plan, grants_to_offer
+
+    human = options.output is None
+    journal = Journal()
+    client = open_cluster(flags, on_warning=warn)
+    options = options._replace(namespace=options.namespace or client.selection.namespace)
+    served = client.served_apis()
+    api = served.httproutes
+    if api is None:
+        raise NotFound(
+            "the cluster does not serve Gateway API HTTPRoutes (gateway.networking.k8s.io/v1)",
+            CRD_HINTS[GATEWAY_GROUP],
+        )
+    ref = options.ref
+    reads = read_for_deletion(client, served, ref)
+    plan = build_deletion_plan(reads.route, reads.accepted, reads.competitors)
+    _refuse_unmanaged(plan, options)
+    # ownership: refuse owned routes (core/ownership.py, merged later)
+    grants = (
+        grants_to_offer(plan, reads.grants, reads.in_namespace)
+        if reads.in_namespace is not None
+        else []
+    )
+    grants, findings = _check_access(client, ref, grants, human)
+    journal.add("preflight", f"{len(findings)} finding(s)")
+    if human:
+        _show_plan(plan, grants)
+
+    if options.dry_run == "client":
+        journal.add("delete", "not sent (--dry-run=client)")
+        _print_deleted(ref, for_display(reads.route), options, "deleted (dry run)")
+        return EXIT_OK
+
+    # Permission and admission (webhooks may refuse a delete) on the server; nothing is removed.
+    dry = delete_object(client, api, ref, dry_run=True) or reads.route
+    dry_warnings = tuple(client.warnings)
+    journal.add("server dry-run", "the API server would delete it")
+    if human:
+        say()
+        heading("Server dry-run")
+        say("  accepted by the API server (permission and admission passed).")
+        for text in dry_warnings:
+            say(f"  warning: {text}")
+    if options.dry_run == "server":
+        if grants and human:
+            say(f"  would also offer to delete ReferenceGrant {', '.join(map(str, grants))}")
+        _print_deleted(ref, for_display(dry), options, "deleted (server dry run)")
+        return EXIT_OK
+
+    ask_approval(
+        options, journal, APPROVAL_QUESTION, review="review it with --dry-run=server", verb="delete"
+    )
+    deleted = _send_delete(client, api, ref, journal) or reads.route
+    if human:
+        say()
+        say(f'{KIND} "{ref.name}" deleted')
+    state: dict[str, Any] | None = deleted
+    waited = 0.0
+    try:
+        if options.wait:
+            started = time.monotonic()
+            state = _wait_until_gone(client, api, ref, options)
+            waited = time.monotonic() - started
+        else:
+            journal.add("wait", "skipped (--no-wait)")
+        _settle_grants(client, served.reference_grants, grants, options, journal, human)
+    except KeyboardInterrupt:
+        journal.add("wait", "interrupted (Ctrl-C): the route is being deleted")
+        say(
+            f"\ninterrupted: HTTPRoute {ref} was deleted (the API server accepted the delete); "
+            f"see whether it is gone with `kubectl get httproute {ref.name} -n {ref.namespace}`",
+            err=True,
+        )
+        _record(client, options, plan, reads.route, findings, journal, None, "", human, True)
+        return INTERRUPTED
+
+    verdict, verification = _verdict(state, options, waited)
+    if human:
+        say()
+        say(f"Verdict: {verdict.state}: {verdict.summary}" if verdict else verification)
+        if verdict is not None and verdict.fix:
+            say(f"  fix: {verdict.fix}")
+    if not human:
+        _print_deleted(ref, for_display(deleted), options, "deleted")
+    _record(client, options, plan, reads.route, findings, journal, verdict, verification, human)
+    return EXIT_UNHEALTHY if verdict is not None and not verdict.healthy else EXIT_OK
+
+
+# --- the steps' terminal side --------------------------------------------------------------------
+
+
+def _refuse_unmanaged(plan: DeletionPlan, options: DeleteOptions) -> None:
+    """A route someone else made is theirs: refused after reading it, as expose refuses to take
+    one over (a preflight refusal, exit 1: the input was valid, the cluster says no)."""
+    from ..core.model import MANAGED_BY_LABEL, MANAGED_BY_VALUE
+    from ..core.preflight import PreflightBlocked
+
+    if plan.managed or options.force:
+        return
+    raise PreflightBlocked(
+        f"HTTPRoute {plan.route} was not created by kubectl-inferroute (no label "
+        f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}); nothing was deleted",
+        "delete it with whatever created it, or pass --force to delete it anyway",
+    )
+
+
+def _check_access(
+    client: Cluster, ref: ObjectRef, grants: list[ObjectRef], human: bool
+) -> tuple[list[ObjectRef], list[Finding]]:
+    """Access reviews before any write: no delete on httproutes stops here; no delete on a
+    grant's namespace only leaves that grant (said so)."""
+    from ..cluster.preflight import review_access
+    from ..core.deletion import required_delete_access
+    from ..core.findings import WARNING, Finding
+    from ..core.preflight import check_permissions
+    from .preflight_steps import print_findings, stop_if_blocked
+
+    results = review_access(client, required_delete_access(ref, grants))
+    denied = {check.namespace for check, ok in results if not ok and check.resource != "httproutes"}
+    route_results = [(c, ok) for c, ok in results if c.resource == "httproutes"]
+    findings = [f for f in check_permissions(route_results) if f.blocking]
+    kept = [g for g in grants if g.namespace not in denied]
+    for grant in grants:
+        if grant.namespace in denied:
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"ReferenceGrant {grant}",
+                    f'you may not delete referencegrants in namespace "{grant.namespace}": '
+                    "the grant is left in place",
+                    f"ask your cluster admin to delete it (check with `kubectl auth can-i delete "
+                    f"referencegrants.gateway.networking.k8s.io -n {grant.namespace}`)",
+                    check="permission",
+                )
+            )
+    print_findings(findings, human)
+    stop_if_blocked(findings)
+    return kept, findings
+
+
+def _show_plan(plan: DeletionPlan, grants: list[ObjectRef]) -> None:
+    from ..render.deletion import render_served, render_takeovers
+
+    heading(f"HTTPRoute {plan.route} to delete")
+    if not plan.managed:
+        say("  not created by kubectl-inferroute: deleting it anyway (--force)")
+    say()
+    heading("What stops being served")
+    for line in render_served(plan):
+        say(f"  - {line}")
+    say()
+    heading("Who takes the traffic over")
+    for line in render_takeovers(plan):
+        say(f"  - {line}")
+    if grants:
+        say()
+        heading("ReferenceGrants no other route needs afterwards")
+        for grant in grants:
+            say(f"  - ReferenceGrant {grant} (created by expose for this route's pools)")
+
+
+def _print_deleted(ref: ObjectRef, obj: dict[str, Any], options: DeleteOptions, what: str) -> None:
+    """kubectl delete's line (`-o name`: resource/name), or the object for -o yaml|json."""
+    if options.output is None:
+        say()
+        say(f'{KIND} "{ref.name}" {what}')
+    elif options.output == "name":
+        say(f"{KIND}/{ref.name}")
+    else:
+        print_object(obj, options.output)
+
+
+def _send_delete(
+    client: Cluster, api: ResourceApi, ref: ObjectRef, journal: Journal
+) -> dict[str, Any] | None:
+    from ..cluster.deletion import delete_object
+    from .interrupts import deferred_interrupts
+
+    with deferred_interrupts():
+        deleted = delete_object(client, api, ref, dry_run=False)
+        journal.add("delete", f"HTTPRoute {ref} deleted")
+    return deleted
+
+
+def _wait_until_gone(
+    client: Cluster, api: ResourceApi, ref: ObjectRef, options: DeleteOptions
+) -> dict[str, Any] | None:
+    from ..cluster.wait import wait_until_gone
+
+    progress = Progress(ref, "the route to be gone")
+    left = wait_until_gone(client, api, ref, options.wait_timeout_ms, progress.show)
+    progress.done(settled=left is None)
+    return left
+
+
+def _verdict(
+    state: dict[str, Any] | None, options: DeleteOptions, waited: float
+) -> tuple[Verdict | None, str]:
+    """Deleted when the server answers 404; Terminating when it still has the route."""
+    from ..core.deletion import deletion_state
+    from ..core.verdict import Verdict
+
+    if not options.wait:
+        return None, "Not waited for (--no-wait): the API server accepted the delete."
+    what = deletion_state(state)
+    if state is None:
+        return (
+            Verdict("Deleted", True, "the API server no longer has the route", ""),
+            f"Gone: the API server answers 404 for the route (after {waited:.1f}s).",
+        )
+    meta = state.get("metadata") or {}
+    return (
+        Verdict(
+            "Terminating",
+            False,
+            f"the route is still there after {options.wait_timeout_ms / 1000:g}s: {what}",
+            "see what holds it: kubectl get httproute "
+            f"{meta.get('name', '')} -n {meta.get('namespace', '')} -o yaml "
+            "(metadata.finalizers); wait longer with --timeout",
+        ),
+        f"Still present after {options.wait_timeout_ms / 1000:g}s: {what}.",
+    )
+
+
+def _settle_grants(
+    client: Cluster,
+    api: ResourceApi | None,
+    grants: list[ObjectRef],
+    options: DeleteOptions,
+    journal: Journal,
+    human: bool,
+) -> None:
+    """The second question: delete the grants no other route needs? --yes deletes them."""
+    from ..cluster.deletion import delete_object
+    from .interrupts import deferred_interrupts
+
+    if not grants or api is None:
+        return
+    names = ", ".join(map(str, grants))
+    if not options.yes:
+        # No terminal and no --yes was refused before the route was deleted.
+        assert stdin_is_tty()
+        try:
+            wanted = click.confirm(
+                f"Also delete ReferenceGrant {names}? No other HTTPRoute in namespace "
+                f'"{options.namespace}" uses a pool there.',
+                default=True,
+                err=True,
+            )
+        except click.exceptions.Abort:
+            raise KeyboardInterrupt from None
+        if not wanted:
+            journal.add("reference grant", f"ReferenceGrant {names} kept (declined)")
+            return
+    with deferred_interrupts():
+        for grant in grants:
+            delete_object(client, api, grant, dry_run=False)
+            journal.add("reference grant", f"ReferenceGrant {grant} deleted")
+            if human:
+                say(f'referencegrant.gateway.networking.k8s.io "{grant.name}" deleted')
+
+
+def _record(
+    client: Cluster,
+    options: DeleteOptions,
+    plan: DeletionPlan,
+    obj: dict[str, Any],
+    findings: list[Finding],
+    journal: Journal,
+    verdict: Verdict | None,
+    verification: str,
+    human: bool,
+    interrupted: bool = False,
+) -> None:
+    from .. import __version__
+    from ..core.manifest import render_yaml
+    from ..render.deletion import render_served, render_takeovers
+    from ..render.record import RecordData
+
+    selection = client.selection
+    parents = [g.split("#", 1)[0] for g in plan.gateways]
+    gateway = ObjectRef(*parents[0].split("/", 1)) if parents else ObjectRef("", "none")
+    takeovers = [f"Takes over: {line}" for line in render_takeovers(plan)]
+    data = RecordData(
+        timestamp=datetime.now(timezone.utc),
+        context=selection.context_name,
+        server=selection.server,
+        namespace=plan.route.namespace,
+        user=selection.user_name,
+        plugin_version=__version__,
+        route=plan.route,
+        gateway=gateway,
+        pools=plan.pools,
+        manifest_yaml=render_yaml(for_display(obj)),
+        rules_summary=(*render_served(plan), *takeovers),
+        dry_run_verdict="accepted by the API server (permission and admission passed)",
+        warnings=tuple(client.warnings),
+        verification=verification,
+        verdict=verdict,
+        events=tuple(journal.events),
+        findings=tuple(findings),
+        interrupted=interrupted,
+        action="delete",
+    )
+    save_record(options, data, ask=not interrupted, human=human)
