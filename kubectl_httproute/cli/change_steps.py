@@ -512,12 +512,11 @@ def save_record(options: ChangeOptions, data: RecordData, *, ask: bool, human: b
         if options.record_path
         else default_record_path(data.route.name, data.timestamp)
     )
+    what = "deletion record" if data.action == "delete" else "deployment record"
     ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
     if ask:
         try:
-            wanted = click.confirm(
-                f"Write the deployment record to {path}?", default=True, err=True
-            )
+            wanted = click.confirm(f"Write the {what} to {path}?", default=True, err=True)
         except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
             raise KeyboardInterrupt from None
         if not wanted:
@@ -529,4 +528,4 @@ def save_record(options: ChangeOptions, data: RecordData, *, ask: bool, human: b
         warn(f"{error.message}; the record follows instead ({error.hint})")
         say(text, err=True)
         return
-    say(f"Deployment record: {written}", err=not human)
+    say(f"{what.capitalize()}: {written}", err=not human)
