@@ -435,3 +435,16 @@ def test_the_record_path_is_said_where_it_does_not_mix_with_output(
     assert target.exists()
     assert (f"Deletion record: {target}" in result.stdout) == (output is None)
     assert f"Deletion record: {target}" in result.output
+
+
+# --- completion -------------------------------------------------------------------------------
+
+
+def test_completes_route_names_from_the_cluster(cluster: Any, kubeconfig: Path) -> None:
+    from kubectl_httproute.cli.completion import complete, kubectl_complete
+
+    seed(cluster, managed_route(), o.httproute("other"))
+    assert [str(i.value) for i in complete(["delete"], "")] == ["other", "qwen-pool"]
+    assert [str(i.value) for i in complete(["delete"], "qw")] == ["qwen-pool"]
+    # kubectl's completer (`kubectl inferroute delete <TAB>`) answers the same.
+    assert kubectl_complete(["delete", "qw"]) == "qwen-pool\n:4\n"
