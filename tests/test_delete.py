@@ -50,12 +50,16 @@ def seed(cluster: Any, *routes: dict[str, Any]) -> None:
         cluster.add(route)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        stored = [stored_route(cluster, r["metadata"]["name"]) for r in routes]
+        stored = [stored_route(cluster, r["metadata"]["name"], namespace_of(r)) for r in routes]
         if all((s.get("status") or {}).get("parents") for s in stored):
             cluster.snapshot()  # waits for the controller to be idle
             return
         time.sleep(0.02)
     raise AssertionError("the controller never accepted the seeded routes")
+
+
+def namespace_of(obj: dict[str, Any]) -> str:
+    return str(obj["metadata"]["namespace"])
 
 
 def deletes(cluster: Any) -> list[Any]:
@@ -131,6 +135,23 @@ def test_a_route_on_another_gateway_takes_nothing_over(cluster: Any, kubeconfig:
     assert result.exit_code == 0, result.output
     assert "any host, PathPrefix /: nobody; the Gateway answers 404" in result.output
     assert "elsewhere" not in result.output
+
+
+def test_a_gateway_open_to_all_namespaces_is_checked_across_them(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    cluster.add(o.gateway(listeners=[o.listener(from_="All")]))
+    cluster.add(o.namespace("team"))
+    seed(
+        cluster,
+        for_model(managed_route()),
+        older(o.httproute("fallback", "team", gateway_namespace="llm", pool="qwen-pool")),
+    )
+    result = run("delete", "qwen-pool", "--yes", "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "HTTPRoute team/fallback takes over" in result.output
+    lists = [r for r in cluster.requests if r.method == "GET" and r.path.endswith("/httproutes")]
+    assert [r.path for r in lists] == [f"/apis/{GROUP}/v1/httproutes"]
 
 
 def test_output_name_prints_kubectls_resource_slash_name(cluster: Any, kubeconfig: Path) -> None:
@@ -390,6 +411,40 @@ def test_no_permission_on_grants_leaves_the_grant_and_still_deletes_the_route(
     assert 'you may not delete referencegrants in namespace "models"' in result.output
     assert stored_route(cluster, "far-pool") is None
     assert stored_grant(cluster) is not None
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+def test_on_a_terminal_the_grant_is_a_second_question(
+    cluster: Any, kubeconfig: Path, answer: str
+) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
+
+    _pool_elsewhere(cluster)
+    seed(cluster, managed_route("far-pool", pool="far-pool", pool_namespace="models"))
+    code, terminal = run_in_terminal(
+        [installed_plugin(), "delete", "far-pool", "--no-record"],
+        plugin_env(kubeconfig),
+        [("Delete this HTTPRoute?", "y"), ("Also delete ReferenceGrant", answer)],
+    )
+    assert code == 0, terminal
+    assert f"Also delete ReferenceGrant models/{GRANT}?" in terminal
+    assert stored_route(cluster, "far-pool") is None
+    assert (stored_grant(cluster) is None) == (answer == "y")
+
+
+def test_declining_at_the_terminal_deletes_nothing(cluster: Any, kubeconfig: Path) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
+
+    seed(cluster, managed_route())
+    before = cluster.snapshot()
+    code, terminal = run_in_terminal(
+        [installed_plugin(), "delete", "qwen-pool"],
+        plugin_env(kubeconfig),
+        [("Delete this HTTPRoute?", "n")],
+    )
+    assert code == 4, terminal
+    assert "not deleted: you did not approve" in terminal
+    assert cluster.snapshot() == before
 
 
 # --- the record -------------------------------------------------------------------------------
