@@ -341,6 +341,41 @@ def test_no_wait_does_not_look_again(cluster: Any, kubeconfig: Path) -> None:
     assert sent[-1] == f"DELETE /apis/{GROUP}/v1/namespaces/llm/httproutes/qwen-pool"
 
 
+def test_a_failure_while_waiting_says_the_route_was_deleted_and_keeps_the_record(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    seed(cluster, managed_route())
+    # The route's first GET reads it; every GET after the delete fails.
+    cluster.inject_fault("GET", "/httproutes/qwen-pool", nth=2, status=500, times=10)
+    result = run("delete", "qwen-pool", "--yes")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: deleted HTTPRoute llm/qwen-pool, but checking that it is gone failed: ")
+    )
+    assert stored_route(cluster) is None
+    [record] = records()
+    assert "wait | failed:" in record.read_text()
+
+
+def test_ctrl_c_while_waiting_says_it_was_deleted_and_keeps_the_record(
+    cluster: Any, kubeconfig: Path, tmp_path: Path
+) -> None:
+    from test_interrupts import interrupt, start, wait_until
+
+    route = managed_route()
+    route["metadata"]["finalizers"] = ["example.com/cleanup"]
+    seed(cluster, route)
+    record = tmp_path / "gone.md"
+    run_ = start(kubeconfig, tmp_path, "delete", "qwen-pool", "--yes", "--record", str(record))
+    wait_until(lambda: "waiting for the route to be gone" in run_.read()[1], "the wait")
+    code, _, err = interrupt(run_)
+    assert code == 130, err
+    assert "interrupted: HTTPRoute llm/qwen-pool was deleted" in err
+    assert "**Interrupted**" in record.read_text()
+
+
 # --- ReferenceGrants --------------------------------------------------------------------------
 
 
@@ -445,6 +480,28 @@ def test_declining_at_the_terminal_deletes_nothing(cluster: Any, kubeconfig: Pat
     assert code == 4, terminal
     assert "not deleted: you did not approve" in terminal
     assert cluster.snapshot() == before
+
+
+def test_a_grant_that_cannot_be_deleted_after_the_route_fails_and_keeps_the_record(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    _pool_elsewhere(cluster)
+    seed(cluster, managed_route("far-pool", pool="far-pool", pool_namespace="models"))
+    cluster.inject_fault("DELETE", "/referencegrants/", status=409, body={"kind": "Status"})
+    result = run("delete", "far-pool", "--yes")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            f"error: deleted HTTPRoute llm/far-pool, but ReferenceGrant models/{GRANT} could not "
+            "be deleted: "
+        )
+    )
+    assert stored_route(cluster, "far-pool") is None
+    assert stored_grant(cluster) is not None
+    [record] = records()
+    assert "not deleted" in record.read_text()
 
 
 # --- the record -------------------------------------------------------------------------------

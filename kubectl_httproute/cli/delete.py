@@ -21,7 +21,7 @@ from ..core.options import (
     build_delete_options,
     check_global_flags,
 )
-from ..errors import EXIT_OK, EXIT_UNHEALTHY, NotFound
+from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
 from .change_steps import Journal, Progress, ask_approval, for_display, print_object, save_record
 from .common import (
     GlobalFlags,
@@ -30,7 +30,6 @@ from .common import (
     kube_flags,
     open_cluster,
     say,
-    stdin_is_tty,
     warn,
 )
 from .completion import complete_routes
@@ -209,16 +208,26 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
         say(f'{KIND} "{ref.name}" deleted')
     state: dict[str, Any] | None = deleted
     waited = 0.0
+    failure: InferrouteError | None = None
     try:
         if options.wait:
             started = time.monotonic()
-            state = _wait_until_gone(client, api, ref, options)
+            try:
+                state = _wait_until_gone(client, api, ref, options)
+            except InferrouteError as error:
+                # The delete was accepted: keep that on record, then say why checking failed.
+                journal.add("wait", f"failed: {error}")
+                error.message = (
+                    f"deleted HTTPRoute {ref}, but checking that it is gone failed: {error.message}"
+                )
+                failure = error
             waited = time.monotonic() - started
         else:
             journal.add("wait", "skipped (--no-wait)")
-        _settle_grants(client, served.reference_grants, grants, options, journal, human)
+        if failure is None:
+            failure = _settle_grants(client, served.reference_grants, grants, options, journal)
     except KeyboardInterrupt:
-        journal.add("wait", "interrupted (Ctrl-C): the route is being deleted")
+        journal.add("interrupted", "Ctrl-C after the delete: the route is being deleted")
         say(
             f"\ninterrupted: HTTPRoute {ref} was deleted (the API server accepted the delete); "
             f"see whether it is gone with `kubectl get httproute {ref.name} -n {ref.namespace}`",
@@ -228,14 +237,18 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
         return INTERRUPTED
 
     verdict, verification = _verdict(state, options, waited)
+    if failure is not None and verdict is not None and verdict.state != "Deleted":
+        verdict, verification = None, f"Unknown: {failure.message}."
     if human:
         say()
         say(f"Verdict: {verdict.state}: {verdict.summary}" if verdict else verification)
         if verdict is not None and verdict.fix:
             say(f"  fix: {verdict.fix}")
-    if not human:
+    if not human and failure is None:
         _print_deleted(ref, for_display(deleted), options, "deleted")
     _record(client, options, plan, reads.route, findings, journal, verdict, verification, human)
+    if failure is not None:
+        raise failure
     return EXIT_UNHEALTHY if verdict is not None and not verdict.healthy else EXIT_OK
 
 
@@ -381,18 +394,19 @@ def _settle_grants(
     grants: list[ObjectRef],
     options: DeleteOptions,
     journal: Journal,
-    human: bool,
-) -> None:
-    """The second question: delete the grants no other route needs? --yes deletes them."""
+) -> InferrouteError | None:
+    """The second question: delete the grants no other route needs? --yes deletes them.
+
+    Returns why a grant could not be deleted (the route is gone: the caller records, then
+    fails), or None."""
     from ..cluster.deletion import delete_object
     from .interrupts import deferred_interrupts
 
     if not grants or api is None:
-        return
+        return None
     names = ", ".join(map(str, grants))
     if not options.yes:
         # No terminal and no --yes was refused before the route was deleted.
-        assert stdin_is_tty()
         try:
             wanted = click.confirm(
                 f"Also delete ReferenceGrant {names}? No other HTTPRoute in namespace "
@@ -404,13 +418,22 @@ def _settle_grants(
             raise KeyboardInterrupt from None
         if not wanted:
             journal.add("reference grant", f"ReferenceGrant {names} kept (declined)")
-            return
+            return None
     with deferred_interrupts():
         for grant in grants:
-            delete_object(client, api, grant, dry_run=False)
+            try:
+                delete_object(client, api, grant, dry_run=False)
+            except InferrouteError as error:
+                journal.add("reference grant", f"ReferenceGrant {grant} not deleted: {error}")
+                error.message = (
+                    f"deleted HTTPRoute {options.ref}, but ReferenceGrant {grant} could not be "
+                    f"deleted: {error.message}"
+                )
+                return error
             journal.add("reference grant", f"ReferenceGrant {grant} deleted")
-            if human:
+            if options.output is None:
                 say(f'referencegrant.gateway.networking.k8s.io "{grant.name}" deleted')
+    return None
 
 
 def _record(
