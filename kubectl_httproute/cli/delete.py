@@ -167,6 +167,8 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
     reads = read_for_deletion(client, served, ref)
     plan = build_deletion_plan(reads.route, reads.accepted, reads.competitors)
     _refuse_unmanaged(plan, options)
+    if not plan.managed:
+        journal.add("ownership", "not created by kubectl-inferroute; deleted with --force")
     # ownership: refuse owned routes (core/ownership.py, merged later)
     grants = (
         grants_to_offer(plan, reads.grants, reads.in_namespace)
