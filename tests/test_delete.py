@@ -154,6 +154,19 @@ def test_a_gateway_open_to_all_namespaces_is_checked_across_them(
     assert [r.path for r in lists] == [f"/apis/{GROUP}/v1/httproutes"]
 
 
+def test_without_permission_to_list_routes_the_takeover_is_unknown_and_no_grant_offered(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    _pool_elsewhere(cluster)
+    seed(cluster, managed_route("far-pool", pool="far-pool", pool_namespace="models"))
+    cluster.deny("admin", "list", GROUP, "httproutes")
+    result = run("delete", "far-pool", "--yes", "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "Unknown: the other HTTPRoutes could not be listed (no permission)" in result.output
+    assert stored_route(cluster, "far-pool") is None
+    assert stored_grant(cluster) is not None  # who else needs it is unknown: never offered
+
+
 def test_output_name_prints_kubectls_resource_slash_name(cluster: Any, kubeconfig: Path) -> None:
     seed(cluster, managed_route())
     result = run("delete", "qwen-pool", "--yes", "--no-record", "-o", "name")

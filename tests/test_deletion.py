@@ -182,3 +182,41 @@ def test_a_route_with_pools_in_its_own_namespace_has_no_grant_to_offer() -> None
     plan = build_deletion_plan(route("mine"), True, [])
     grant = build_reference_grant("llm", "llm", POOLS, "qwen-pool")
     assert grants_to_offer(plan, _grants(grant), []) == []
+
+
+# --- the words ------------------------------------------------------------------------------------
+
+
+def test_the_takeover_lines_say_who_nobody_or_not_judged() -> None:
+    from kubectl_httproute.render.deletion import render_takeovers
+
+    regex = route("mine", path="/v[0-9]+", path_type="RegularExpression")
+    [line] = render_takeovers(build_deletion_plan(regex, True, [summarize_route(route("root"))]))
+    assert line.endswith(
+        "not judged (a RegularExpression path ranks as the implementation decides)"
+    )
+    [line] = render_takeovers(build_deletion_plan(route("mine"), True, []))
+    assert line == (
+        "llm/inference-gateway, any host, PathPrefix /: nobody; the Gateway answers 404 "
+        "(no other route matches all of these requests)"
+    )
+    [line] = render_takeovers(build_deletion_plan(route("mine"), True, None))
+    assert line.startswith("Unknown: the other HTTPRoutes could not be listed")
+
+
+def test_what_stops_being_served_names_models_pools_and_shares() -> None:
+    from kubectl_httproute.render.deletion import render_served
+
+    obj = route("mine", hostnames=["llm.example.com"], headers={"X-Gateway-Base-Model-Name": "m"})
+    refs = obj["spec"]["rules"][0]["backendRefs"]
+    refs[0]["weight"] = 3
+    refs.append({**refs[0], "name": "canary", "weight": 1})
+    assert render_served(build_deletion_plan(obj, False, [])) == [
+        "No Gateway has accepted this route: it serves no traffic now.",
+        "Gateway: llm/inference-gateway",
+        "Hostnames: llm.example.com",
+        "Matches: PathPrefix / +1 header(s)",
+        "Models (header X-Gateway-Base-Model-Name): m",
+        "Pools: InferencePool llm/qwen-pool (weight 3, 75%), InferencePool llm/canary "
+        "(weight 1, 25%)",
+    ]

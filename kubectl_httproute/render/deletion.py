@@ -43,8 +43,16 @@ def render_takeovers(plan: DeletionPlan) -> list[str]:
     lines = []
     for takeover in plan.takeovers:
         where = _where(takeover)
-        if takeover.successor is None:
-            lines.append(f"{where}: nobody; the Gateway answers 404 (no other route matches)")
+        if takeover.successor is None and takeover.match.path_type == "RegularExpression":
+            lines.append(
+                f"{where}: not judged (a RegularExpression path ranks as the implementation "
+                "decides)"
+            )
+        elif takeover.successor is None:
+            lines.append(
+                f"{where}: nobody; the Gateway answers 404 (no other route matches all of these "
+                "requests)"
+            )
         elif takeover.already:
             lines.append(
                 f"{where}: HTTPRoute {takeover.successor}, which already wins these requests "
