@@ -150,7 +150,12 @@ def delete(ctx: click.Context, /, **params: Any) -> None:
 def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
     """Read → plan → permissions → server dry-run → approve → delete → wait → grants → record."""
     from ..cluster.deletion import delete_object, read_for_deletion
-    from ..core.deletion import build_deletion_plan, grants_to_offer
+    from ..core.deletion import (
+        build_deletion_plan,
+        deletion_verdict,
+        grants_to_offer,
+        refuse_unmanaged,
+    )
 
     human = options.output is None
     journal = Journal()
@@ -166,7 +171,7 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
     ref = options.ref
     reads = read_for_deletion(client, served, ref)
     plan = build_deletion_plan(reads.route, reads.accepted, reads.competitors)
-    _refuse_unmanaged(plan, options)
+    refuse_unmanaged(plan, force=options.force)
     if not plan.managed:
         journal.add("ownership", "not created by kubectl-inferroute; deleted with --force")
     # ownership: refuse owned routes (core/ownership.py, merged later)
@@ -209,7 +214,7 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
         say()
         say(f'{KIND} "{ref.name}" deleted')
     state: dict[str, Any] | None = deleted
-    waited = 0.0
+    seconds = 0.0
     failure: InferrouteError | None = None
     try:
         if options.wait:
@@ -223,7 +228,7 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
                     f"deleted HTTPRoute {ref}, but checking that it is gone failed: {error.message}"
                 )
                 failure = error
-            waited = time.monotonic() - started
+            seconds = time.monotonic() - started
         else:
             journal.add("wait", "skipped (--no-wait)")
         if failure is None:
@@ -238,7 +243,9 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
         _record(client, options, plan, reads.route, findings, journal, None, "", human, True)
         return INTERRUPTED
 
-    verdict, verification = _verdict(state, options, waited)
+    verdict, verification = deletion_verdict(
+        state, waited=options.wait, timeout_ms=options.wait_timeout_ms, seconds=seconds
+    )
     if failure is not None and verdict is not None and verdict.state != "Deleted":
         verdict, verification = None, f"Unknown: {failure.message}."
     if human:
@@ -257,50 +264,17 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
 # --- the steps' terminal side --------------------------------------------------------------------
 
 
-def _refuse_unmanaged(plan: DeletionPlan, options: DeleteOptions) -> None:
-    """A route someone else made is theirs: refused after reading it, as expose refuses to take
-    one over (a preflight refusal, exit 1: the input was valid, the cluster says no)."""
-    from ..core.model import MANAGED_BY_LABEL, MANAGED_BY_VALUE
-    from ..core.preflight import PreflightBlocked
-
-    if plan.managed or options.force:
-        return
-    raise PreflightBlocked(
-        f"HTTPRoute {plan.route} was not created by kubectl-inferroute (no label "
-        f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}); nothing was deleted",
-        "delete it with whatever created it, or pass --force to delete it anyway",
-    )
-
-
 def _check_access(
     client: Cluster, ref: ObjectRef, grants: list[ObjectRef], human: bool
 ) -> tuple[list[ObjectRef], list[Finding]]:
     """Access reviews before any write: no delete on httproutes stops here; no delete on a
     grant's namespace only leaves that grant (said so)."""
     from ..cluster.preflight import review_access
-    from ..core.deletion import required_delete_access
-    from ..core.findings import WARNING, Finding
-    from ..core.preflight import check_permissions
+    from ..core.deletion import required_delete_access, settle_delete_access
     from .preflight_steps import print_findings, stop_if_blocked
 
     results = review_access(client, required_delete_access(ref, grants))
-    denied = {check.namespace for check, ok in results if not ok and check.resource != "httproutes"}
-    route_results = [(c, ok) for c, ok in results if c.resource == "httproutes"]
-    findings = [f for f in check_permissions(route_results) if f.blocking]
-    kept = [g for g in grants if g.namespace not in denied]
-    for grant in grants:
-        if grant.namespace in denied:
-            findings.append(
-                Finding(
-                    WARNING,
-                    f"ReferenceGrant {grant}",
-                    f'you may not delete referencegrants in namespace "{grant.namespace}": '
-                    "the grant is left in place",
-                    f"ask your cluster admin to delete it (check with `kubectl auth can-i delete "
-                    f"referencegrants.gateway.networking.k8s.io -n {grant.namespace}`)",
-                    check="permission",
-                )
-            )
+    kept, findings = settle_delete_access(results, grants)
     print_findings(findings, human)
     stop_if_blocked(findings)
     return kept, findings
@@ -359,35 +333,6 @@ def _wait_until_gone(
     left = wait_until_gone(client, api, ref, options.wait_timeout_ms, progress.show)
     progress.done(settled=left is None)
     return left
-
-
-def _verdict(
-    state: dict[str, Any] | None, options: DeleteOptions, waited: float
-) -> tuple[Verdict | None, str]:
-    """Deleted when the server answers 404; Terminating when it still has the route."""
-    from ..core.deletion import deletion_state
-    from ..core.verdict import Verdict
-
-    if not options.wait:
-        return None, "Not waited for (--no-wait): the API server accepted the delete."
-    what = deletion_state(state)
-    if state is None:
-        return (
-            Verdict("Deleted", True, "the API server no longer has the route", ""),
-            f"Gone: the API server answers 404 for the route (after {waited:.1f}s).",
-        )
-    meta = state.get("metadata") or {}
-    return (
-        Verdict(
-            "Terminating",
-            False,
-            f"the route is still there after {options.wait_timeout_ms / 1000:g}s: {what}",
-            "see what holds it: kubectl get httproute "
-            f"{meta.get('name', '')} -n {meta.get('namespace', '')} -o yaml "
-            "(metadata.finalizers); wait longer with --timeout",
-        ),
-        f"Still present after {options.wait_timeout_ms / 1000:g}s: {what}.",
-    )
 
 
 def _settle_grants(

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from .fields import as_list as _list
 from .fields import as_map as _map
 from .fields import as_str as _str
+from .findings import WARNING, Finding
 from .grants import GrantState
 from .graph import MODEL_HEADER
 from .manifest import REFERENCE_GRANT_PREFIX
@@ -21,7 +22,8 @@ from .model import (
     PoolBackend,
 )
 from .precedence import MatchKey, RouteSummary, Takeover, summarize_route, takeovers
-from .preflight import AccessCheck
+from .preflight import AccessCheck, PreflightBlocked, check_permissions
+from .verdict import Verdict
 
 
 class DeletionPlan(NamedTuple):
@@ -165,6 +167,70 @@ def required_delete_access(
         if check not in checks:
             checks.append(check)
     return tuple(checks)
+
+
+def refuse_unmanaged(plan: DeletionPlan, *, force: bool) -> None:
+    """A route someone else made is theirs: refused after reading it, as expose refuses to take
+    one over (a preflight refusal, exit 1: the input was valid, the cluster says no)."""
+    if plan.managed or force:
+        return
+    raise PreflightBlocked(
+        f"HTTPRoute {plan.route} was not created by kubectl-inferroute (no label "
+        f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}); nothing was deleted",
+        "delete it with whatever created it, or pass --force to delete it anyway",
+    )
+
+
+def settle_delete_access(
+    results: Sequence[tuple[AccessCheck, bool]], grants: Sequence[ObjectRef]
+) -> tuple[list[ObjectRef], list[Finding]]:
+    """The access reviews' answers: no delete on httproutes is a blocking finding; no delete on
+    a grant's namespace leaves that grant in place (a warning) and the route deletion goes on."""
+    route_results = [(c, ok) for c, ok in results if c.resource == "httproutes"]
+    findings = [f for f in check_permissions(route_results) if f.blocking]
+    denied = {c.namespace for c, ok in results if not ok and c.resource == "referencegrants"}
+    for grant in grants:
+        if grant.namespace in denied:
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"ReferenceGrant {grant}",
+                    f'you may not delete referencegrants in namespace "{grant.namespace}": '
+                    "the grant is left in place",
+                    "ask your cluster admin to delete it (check with `kubectl auth can-i delete "
+                    f"referencegrants.gateway.networking.k8s.io -n {grant.namespace}`)",
+                    check="permission",
+                )
+            )
+    return [g for g in grants if g.namespace not in denied], findings
+
+
+def deletion_verdict(
+    left: Mapping[str, Any] | None, *, waited: bool, timeout_ms: int, seconds: float
+) -> tuple[Verdict | None, str]:
+    """After the wait: Deleted when the server answered 404, Terminating when it still has the
+    route (`left`); no verdict without a wait. With the line the record's Deletion section says."""
+    if not waited:
+        return None, "Not waited for (--no-wait): the API server accepted the delete."
+    if left is None:
+        return (
+            Verdict("Deleted", True, "the API server no longer has the route", ""),
+            f"Gone: the API server answers 404 for the route (after {seconds:.1f}s).",
+        )
+    meta = _map(left.get("metadata"))
+    what = deletion_state(left)
+    timeout = f"{timeout_ms / 1000:g}s"
+    return (
+        Verdict(
+            "Terminating",
+            False,
+            f"the route is still there after {timeout}: {what}",
+            f"see what holds it: kubectl get httproute {_str(meta.get('name'))} -n "
+            f"{_str(meta.get('namespace'))} -o yaml (metadata.finalizers); wait longer with "
+            "--timeout",
+        ),
+        f"Still present after {timeout}: {what}.",
+    )
 
 
 def deletion_state(obj: Mapping[str, Any] | None) -> str:
