@@ -245,6 +245,21 @@ def test_dry_run_all_persists_nothing(cluster):
     assert status == 422 and 'Unsupported value: "Yes"' in body["message"]
 
 
+def test_finalizers_hold_a_deleted_object_marked_for_deletion(cluster):
+    route = objects.httproute("held")
+    route["metadata"]["finalizers"] = ["example.com/cleanup"]
+    cluster.add(route)
+    status, body, _ = call(cluster, "DELETE", f"{ROUTES}/held")
+    assert status == 200 and body["metadata"]["deletionTimestamp"]
+    stored = cluster.get(f"{GW}/v1", "httproutes", "llm", "held")
+    assert stored["metadata"]["deletionTimestamp"] == body["metadata"]["deletionTimestamp"]
+    status, again, _ = call(cluster, "DELETE", f"{ROUTES}/held")  # a second delete changes nothing
+    assert (
+        status == 200
+        and again["metadata"]["resourceVersion"] == stored["metadata"]["resourceVersion"]
+    )
+
+
 def test_apply_conflict_with_another_manager_and_force(cluster):
     api = client.CustomObjectsApi(api_client(cluster))
     route = objects.httproute()

@@ -23,6 +23,7 @@ from fakekube.objects import httproute, standard_cluster
 from kubectl_httproute.cli import root
 
 KUBECTL = shutil.which("kubectl")
+MANAGER = "kubectl-inferroute"
 SIZES = [10, 1200]  # one page of routes; three pages
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,30 @@ def test_expose_with_every_check_fits_in_12_requests_and_one_connection(routes: 
     assert len(sent) <= 12, "\n".join(sent)
     assert sent.count("GET /apis") == 1
     assert sum(s.endswith("/httproutes") for s in sent) == max(1, -(-routes // 500))
+    assert connections == 1
+
+
+# --- delete -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_delete_fits_in_9_requests_and_one_connection(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):  # routes the takeover must read (two pages at 900)
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        fake.add(httproute("qwen-pool", "llm", labels={"app.kubernetes.io/managed-by": MANAGER}))
+        result, sent, connections = run(
+            fake, "delete", "qwen-pool", "-n", "llm", "--yes", "--no-record"
+        )
+
+    assert result.exit_code == 0, result.output
+    # discovery, the route, its Gateway, the routes (a list per page), one rules review, the
+    # server dry-run, the delete, and one GET that answers 404.
+    assert len(sent) <= 8 + max(1, -(-routes // 500)) - 1, "\n".join(sent)
+    assert sent.count("GET /apis") == 1
+    assert sum(s.endswith("/httproutes") for s in sent) == max(1, -(-routes // 500))
+    assert [s.split()[0] for s in sent].count("DELETE") == 2  # the dry run, then the delete
+    assert sent[-1] == "GET /apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen-pool"
     assert connections == 1
 
 

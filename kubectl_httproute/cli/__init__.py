@@ -46,6 +46,7 @@ Exit codes:
 # for `expose`'s modules (nor their dataclasses) and the reverse.
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
+    "delete": ("delete", "delete"),
     "status": ("status", "status"),
     "history": ("history", "history"),
     "rollback": ("rollback", "rollback"),

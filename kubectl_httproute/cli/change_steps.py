@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..core.inventory import PoolState
     from ..core.model import PoolBackend, ResourceApi
     from ..core.verify import GatewayView, Verdict
+    from ..render.record import RecordData
 
 # The command line that made a change, as recorded in the route's revisions (cli/__init__.py).
 ARGV_KEY = "inferroute.argv"
@@ -200,15 +201,19 @@ def ask_approval(
     question: str,
     *,
     review: str = "review the route with --dry-run=server",
+    verb: str = "apply",
 ) -> None:
-    """Nothing changes without approval: --yes, or "y" at the prompt on a terminal."""
+    """Nothing changes without approval: --yes, or "y" at the prompt on a terminal.
+
+    `verb` names the change in the refusal ("not applied", "not deleted")."""
+    done = {"apply": "applied", "delete": "deleted"}.get(verb, f"{verb}d")
     if options.yes:
         journal.add("approval", "approved with --yes")
         return
     if not stdin_is_tty():
         raise NotApproved(
-            "not applied: there is no terminal to ask for approval",
-            f"{review}, then run again with --yes to apply",
+            f"not {done}: there is no terminal to ask for approval",
+            f"{review}, then run again with --yes to {verb}",
         )
     # On the terminal (stderr): with stdout redirected (`> plan.txt`) the question still shows.
     say(err=True)
@@ -218,7 +223,7 @@ def ask_approval(
         approved = False
         say(err=True)
     if not approved:
-        raise NotApproved("not applied: you did not approve", "nothing was changed")
+        raise NotApproved(f"not {done}: you did not approve", "nothing was changed")
     journal.add("approval", "approved at the prompt")
 
 
@@ -510,34 +515,11 @@ def write_record(
     options = run.options
     if options.no_record:
         return
-    from pathlib import Path
-
     from ..core.manifest import render_yaml
-    from ..render.record import (
-        RecordData,
-        RecordError,
-        default_record_path,
-        render_record,
-    )
-    from ..render.record import (
-        write_record as write_file,
-    )
+    from ..render.record import RecordData
 
     now = datetime.now(timezone.utc)
     route = run.route
-    path = (
-        Path(options.record_path) if options.record_path else default_record_path(route.name, now)
-    )
-    ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
-    if ask:
-        try:
-            wanted = click.confirm(
-                f"Write the deployment record to {path}?", default=True, err=True
-            )
-        except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
-            raise KeyboardInterrupt from None
-        if not wanted:
-            return
     selection = run.client.selection
     data = RecordData(
         timestamp=now,
@@ -559,6 +541,33 @@ def write_record(
         findings=run.findings,
         interrupted=interrupted,
     )
+    save_record(options, data, ask=ask, human=run.human)
+
+
+def save_record(options: ChangeOptions, data: RecordData, *, ask: bool, human: bool) -> None:
+    """Write the record where --record says, else ./ROUTE-TIMESTAMP.inferroute.md, asking first
+    on a terminal (unless --yes or --record PATH); printed instead when it cannot be written."""
+    if options.no_record:
+        return
+    from pathlib import Path
+
+    from ..render.record import RecordError, default_record_path, render_record
+    from ..render.record import write_record as write_file
+
+    path = (
+        Path(options.record_path)
+        if options.record_path
+        else default_record_path(data.route.name, data.timestamp)
+    )
+    what = "deletion record" if data.action == "delete" else "deployment record"
+    ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
+    if ask:
+        try:
+            wanted = click.confirm(f"Write the {what} to {path}?", default=True, err=True)
+        except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
+            raise KeyboardInterrupt from None
+        if not wanted:
+            return
     text = render_record(data)
     try:
         written = write_file(path, text)
@@ -566,4 +575,4 @@ def write_record(
         warn(f"{error.message}; the record follows instead ({error.hint})")
         say(text, err=True)
         return
-    say(f"Deployment record: {written}", err=not run.human)
+    say(f"{what.capitalize()}: {written}", err=not human)

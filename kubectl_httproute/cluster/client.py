@@ -410,11 +410,23 @@ class KubeClient:
         result: dict[str, Any] = resp.json()
         return result
 
-    def delete(self, api: ResourceApi, namespace: str | None, name: str) -> None:
-        """Delete one object; gone already is fine."""
-        self.request(
-            "DELETE", api.path(namespace, name), what=f"{api.kind} {name}", ok_statuses=(404,)
+    def delete(
+        self, api: ResourceApi, namespace: str | None, name: str, *, dry_run: bool = False
+    ) -> dict[str, Any] | None:
+        """Delete one object; gone already is fine (None). Returns what the server answered: the
+        object as deleted (with a deletionTimestamp while finalizers hold it), or a Status.
+        `dry_run`: dryRun=All, the server checks permission and admission and keeps the object."""
+        resp = self.request(
+            "DELETE",
+            api.path(namespace, name),
+            query={"dryRun": "All"} if dry_run else None,
+            what=f"{api.kind} {name}",
+            ok_statuses=(404,),
         )
+        if resp.status == 404:
+            return None
+        body = resp.json()
+        return body if isinstance(body, dict) else None
 
     def access_review(self, verb: str, group: str, resource: str, namespace: str) -> bool:
         """SelfSubjectAccessReview: may the current user do verb on resource in namespace?"""

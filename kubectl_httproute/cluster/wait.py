@@ -1,4 +1,5 @@
-"""Waiting for the gateway controller's verdict, and reading what verifying shows."""
+"""Waiting for the gateway controller's verdict (or for a deleted object to be gone), and reading
+what verifying shows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from ..core.inventory import PoolState
-from ..core.model import GATEWAYS, HTTPROUTES, ObjectRef
+from ..core.model import GATEWAYS, HTTPROUTES, ObjectRef, ResourceApi
 from ..core.verify import GatewayView, is_settled, route_facts
 from ..errors import NotFound
 from . import readers
@@ -63,3 +64,30 @@ def read_verified_objects(
     view = readers.get_gateway(cluster, GATEWAYS, gateway)
     found = (readers.get_pool_in(cluster, pool.api, pool.ref) for pool in pools)
     return VerifiedObjects(view, tuple(p for p in found if p is not None))
+
+
+def wait_until_gone(
+    cluster: Cluster,
+    api: ResourceApi,
+    ref: ObjectRef,
+    timeout_ms: int,
+    on_waiting: OnWaiting,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any] | None:
+    """Poll the object until the API server answers 404, or time runs out (0: look once).
+
+    Returns None when it is gone, else the object as last read (finalizers may hold it)."""
+    start = time.monotonic()
+    deadline = start + timeout_ms / 1000.0
+    interval = 0.1
+    while True:
+        obj = cluster.get(api, ref.namespace, ref.name)
+        if obj is None:
+            return None
+        now = time.monotonic()
+        if now >= deadline:
+            return obj
+        on_waiting(now - start)
+        sleep(min(interval, max(0.0, deadline - now)))
+        interval = min(interval * 1.5, 1.0)

@@ -266,3 +266,61 @@ def build_rollback_options(
         record_path=record_path,
         no_record=no_record,
     )
+
+
+DELETE_OUTPUT_FORMATS = ("yaml", "json", "name")
+
+
+class DeleteOptions(NamedTuple):
+    """What `delete` was asked to do, checked (the ChangeOptions every changing command has)."""
+
+    namespace: str
+    route: str
+    dry_run: str
+    output: str | None
+    yes: bool
+    force: bool  # delete a route the plugin did not make
+    wait: bool
+    wait_timeout_ms: int
+    record_path: str | None
+    no_record: bool
+    force_conflicts: bool = False  # nothing to apply: no field ownership to take
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.namespace, self.route)
+
+
+def build_delete_options(
+    *,
+    namespace: str | None,
+    route: str,
+    dry_run: str,
+    output: str | None,
+    yes: bool,
+    force: bool,
+    wait: bool,
+    timeout: str,
+    record_path: str | None,
+    no_record: bool,
+) -> DeleteOptions:
+    """Check every flag; the namespace may still be unknown ("" until the kubeconfig is read)."""
+    ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
+    validation.check_dns_subdomain(route, "ROUTE")
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    return DeleteOptions(
+        namespace=ns,
+        route=route,
+        dry_run=dry_run,
+        output=output,
+        yes=yes,
+        force=force,
+        wait=wait,
+        wait_timeout_ms=wait_timeout.milliseconds,
+        record_path=record_path,
+        no_record=no_record,
+    )

@@ -317,3 +317,115 @@ def find_shadowing(route: RouteSummary, others: Iterable[RouteSummary]) -> list[
     rest = [o for o in rest if hostnames_overlap(route.hostnames, o.hostnames)]
     found = shadowed_routes([route, *rest])
     return [s for s in found.values() if route.ref in (s.winner, s.loser)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Takeover: who gets a route's requests once it is gone (`delete`).
+
+
+class Takeover(NamedTuple):
+    """For one (parent, hostname, match) of a route: the route that takes its requests once the
+    route is gone, or None (the Gateway answers 404). `already`: that route wins them now."""
+
+    gateway: str  # "ns/name", plus "#section" for a route on one listener
+    host: str  # ANY_HOST: any host
+    match: MatchKey
+    successor: ObjectRef | None
+    successor_match: MatchKey | None
+    already: bool = False
+
+
+def _path_covers(general: MatchKey, specific: MatchKey) -> bool:
+    if general.path_type == "Exact":
+        return specific.path_type == "Exact" and specific.path == general.path
+    if general.path_type != "PathPrefix" or not _judgeable(specific):
+        return False
+    # PathPrefix matches whole path elements: /v1 covers /v1 and /v1/models, never /v10.
+    prefix = general.path
+    return prefix == "/" or specific.path == prefix or specific.path.startswith(prefix + "/")
+
+
+def match_covers(general: MatchKey, specific: MatchKey) -> bool:
+    """Every request `specific` matches also matches `general` (its conditions are a subset)."""
+    if general == specific:
+        return True
+    if general.method is not None and general.method != specific.method:
+        return False
+    if not set(general.header_values) <= set(specific.header_values):
+        return False
+    if not set(general.query_values) <= set(specific.query_values):
+        return False
+    return _path_covers(general, specific)
+
+
+def _host_rank(route: RouteSummary, host: str) -> tuple[int, int] | None:
+    """Rule 1 for the requests of `host` (ANY_HOST: a route without hostnames): None when the
+    route does not take every one of them, else (non-wildcard characters, characters), negated."""
+    if not route.hostnames:
+        return (0, 0)
+    if host == ANY_HOST:
+        return None  # a route with hostnames takes only some of any host's requests
+    best: tuple[int, int] | None = None
+    for pattern in route.hostnames:
+        if not _host_covers(pattern, host):
+            continue
+        score = (0 if pattern.startswith("*.") else -len(pattern), -len(pattern))
+        best = score if best is None or score < best else best
+    return best
+
+
+def _match_rank(match: MatchKey) -> tuple[int, int, int, int, int]:
+    # Rule 2: Exact over PathPrefix, longer paths, a method, more headers, more query params.
+    return (
+        0 if match.path_type == "Exact" else 1,
+        -len(match.path),
+        0 if match.method else 1,
+        -match.headers,
+        -match.queries,
+    )
+
+
+def takeovers(route: RouteSummary, others: Iterable[RouteSummary]) -> list[Takeover]:
+    """For each (parent, hostname, match) of `route`: which other route takes all of its requests
+    once `route` is deleted, by Gateway API precedence; pass only routes that can take traffic.
+
+    Conservative as the rest of this module: a route is named only when it matches every request
+    of that cell (same Gateway and listener, a covering hostname, a covering match); a
+    RegularExpression path is never judged (no successor named)."""
+    rest = [o for o in others if o.ref != route.ref]
+    result = []
+    for namespace, name, section in route.parents:
+        gateway = _parent_label(namespace, name, section)
+        same_gateway = [
+            o
+            for o in rest
+            if any(
+                ns == namespace and gw == name and (s is None or s == section)
+                for ns, gw, s in o.parents
+            )
+        ]
+        for host in route.hostnames or (ANY_HOST,):
+            for match in route.matches:
+                best: tuple[Any, RouteSummary, MatchKey] | None = None
+                for other in same_gateway if _judgeable(match) else []:
+                    host_rank = _host_rank(other, host)
+                    if host_rank is None:
+                        continue
+                    for candidate in other.matches:
+                        if not _judgeable(candidate) or not match_covers(candidate, match):
+                            continue
+                        key = (host_rank, _match_rank(candidate), _rank(other))
+                        if best is None or key < best[0]:
+                            best = (key, other, candidate)
+                if best is None:
+                    result.append(Takeover(gateway, host, match, None, None))
+                    continue
+                _, winner, won = best
+                # The same match, the same hostname rank, and older: it wins these requests now.
+                already = (
+                    won == match
+                    and best[0][0] == (_host_rank(route, host) or (0, 0))
+                    and _rank(winner) < _rank(route)
+                )
+                result.append(Takeover(gateway, host, match, winner.ref, won, already))
+    return result

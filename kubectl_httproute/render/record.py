@@ -45,6 +45,7 @@ class RecordData(NamedTuple):
     events: tuple[tuple[str, str], ...]  # (step, outcome): issues met and how they ended
     findings: tuple[Finding, ...] = ()  # preflight's, each listed with its fix
     interrupted: bool = False  # Ctrl-C after the apply: the verdict is unknown
+    action: str = "apply"  # "delete": a deletion record (`delete`), see render_deletion_record
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,6 +200,8 @@ def _diagram_lines(data: RecordData) -> list[str]:
 
 def render_record(data: RecordData) -> str:
     """The whole deployment record as markdown, with every embedded value redacted."""
+    if data.action == "delete":
+        return render_deletion_record(data)
     timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [
         f"# Deployment record: HTTPRoute {_cell(data.route)}",
@@ -268,6 +271,101 @@ def render_record(data: RecordData) -> str:
         "## Verdict",
         "",
         *_verdict_lines(data.verdict, data.interrupted),
+        "",
+        "## Issues met",
+        "",
+    ]
+    if data.events:
+        lines += _table(("Step", "Outcome"), list(data.events))
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+def _facts(data: RecordData) -> list[str]:
+    timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _table(
+        ("Fact", "Value"),
+        [
+            ("Timestamp (UTC)", timestamp),
+            ("Context", data.context),
+            ("Cluster server", data.server),
+            ("Namespace", data.namespace),
+            ("User", data.user),
+            ("Plugin version", f"kubectl-inferroute {data.plugin_version}"),
+            ("HTTPRoute", data.route),
+        ],
+    )
+
+
+POOL_HEADERS = ("Pool", "Namespace", "Group", "Port", "Weight", "Share")
+
+
+def render_deletion_record(data: RecordData) -> str:
+    """The record of a deleted route: what it served, who took over, the object as deleted.
+
+    `rules_summary` holds what stopped being served and who takes it over; `verification` how
+    the wait for the route to be gone ended; the verdict is Deleted, or why not."""
+    lines = [
+        f"# Deletion record: HTTPRoute {_cell(data.route)}",
+        "",
+        *(
+            [
+                "**Interrupted** (Ctrl-C) after the delete request: the route is being deleted; "
+                "check it with "
+                f"`kubectl get httproute {data.route.name} -n {data.route.namespace}`.",
+                "",
+            ]
+            if data.interrupted
+            else []
+        ),
+        *_facts(data),
+        "",
+        "## Gateway and pools that no longer get this route's traffic",
+        "",
+        f"Gateway: `{_cell(data.gateway)}`",
+        "",
+        *(
+            _table(
+                ("Pool", "Namespace", "Group", "Port", "Weight", "Share"), _pool_rows(data.pools)
+            )
+            if data.pools
+            else ["No pools."]
+        ),
+        "",
+        "## What stopped being served, and who takes it over",
+        "",
+        *_bullets(data.rules_summary, "Nothing."),
+        "",
+        "## Manifest as deleted",
+        "",
+        *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
+        "",
+        "## Preflight findings",
+        "",
+        *_findings_lines(data.findings, data.route),
+        "",
+        "## Server-side dry run",
+        "",
+        " ".join(redact(data.dry_run_verdict).split()) or "Not run.",
+        "",
+        "Warnings:" if data.warnings else "No warnings.",
+    ]
+    if data.warnings:
+        lines += ["", *_bullets(data.warnings, "")]
+    lines += [
+        "",
+        "## Deletion",
+        "",
+        " ".join(redact(data.verification).split()) or "Not waited for.",
+        "",
+        "## Verdict",
+        "",
+        *(
+            ["**Unknown** — interrupted (Ctrl-C) before the route was seen gone."]
+            if data.interrupted and data.verdict is None
+            else _verdict_lines(data.verdict, data.interrupted)
+        ),
         "",
         "## Issues met",
         "",

@@ -27,6 +27,7 @@ from .store import (
     del_path,
     field_paths,
     get_path,
+    now,
     read_owners,
     record_update,
     set_path,
@@ -1324,6 +1325,13 @@ class _Api:
         dry, _ = self.options("DeleteOptions")
         obj = self.must_get(target)
         if dry:
+            return self.reply(200, self.present(rt, obj))
+        meta = obj["metadata"]
+        if meta.get("finalizers"):
+            # As kube-apiserver: finalizers hold the object, marked for deletion, until they go.
+            if not meta.get("deletionTimestamp"):
+                meta["deletionTimestamp"] = now()
+                obj = self.store.put(rt.group, rt.plural, obj, "MODIFIED")
             return self.reply(200, self.present(rt, obj))
         gone = self.store.delete(rt.group, rt.plural, target.namespace or "", target.name or "")
         return self.reply(200, self.present(rt, gone or obj))
