@@ -161,3 +161,73 @@ def test_a_server_dry_run_of_an_owned_route_only_warns(cluster: Any, kubeconfig:
     assert result.exit_code == 0, result.output
     assert "warning: HTTPRoute llm/qwen-pool is owned by Helm release llm/qwen" in result.output
     assert cluster.snapshot() == before
+
+
+# --- rollback and delete over it -------------------------------------------------------------
+
+
+def owned_with_history(cluster: Any, make: Any) -> None:
+    """A route with two revisions of ours that its owner then took over (labels, owners)."""
+    for path in ("/", "/v1"):
+        result = run(*APPLY, "--path", path, "--yes")
+        assert result.exit_code == 0, result.output
+    live = stored(cluster)
+    owner = make()["metadata"]
+    live["metadata"]["labels"] = owner.get("labels", live["metadata"].get("labels"))
+    live["metadata"].setdefault("annotations", {}).update(owner.get("annotations", {}))
+    if "ownerReferences" in owner:
+        live["metadata"]["ownerReferences"] = owner["ownerReferences"]
+    cluster.add(live)
+
+
+@pytest.mark.parametrize(("kind", "make", "owner", "knob"), OWNED, ids=[c[0] for c in OWNED])
+def test_rollback_refuses_an_owned_route_and_changes_nothing(
+    cluster: Any, kubeconfig: Path, kind: str, make: Any, owner: str, knob: str
+) -> None:
+    owned_with_history(cluster, make)
+    before = cluster.snapshot()
+    cluster.clear_requests()
+    result = run("rollback", "qwen-pool", "--yes", "--no-wait", "--no-record")
+    assert result.exit_code == 1, result.output
+    assert f"HTTPRoute llm/qwen-pool is owned by {owner}" in result.output
+    assert knob in result.output
+    assert real_writes(cluster) == []
+    assert cluster.snapshot() == before
+
+
+def test_rollback_with_force_restores_an_owned_route_and_warns(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    owned_with_history(cluster, helm_route)
+    result = run(
+        "rollback", "qwen-pool", "--yes", "--no-wait", "--no-record", "--force", "--force-conflicts"
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: HTTPRoute llm/qwen-pool is owned by Helm release llm/qwen" in result.output
+    match = stored(cluster)["spec"]["rules"][0]["matches"][0]
+    assert match["path"]["value"] == "/"
+
+
+@pytest.mark.parametrize(("kind", "make", "owner", "knob"), OWNED, ids=[c[0] for c in OWNED])
+def test_delete_refuses_an_owned_route_and_changes_nothing(
+    cluster: Any, kubeconfig: Path, kind: str, make: Any, owner: str, knob: str
+) -> None:
+    cluster.add(make())
+    before = cluster.snapshot()
+    cluster.clear_requests()
+    result = run("delete", "qwen-pool", "--yes", "--no-record")
+    assert result.exit_code == 1, result.output
+    assert f"HTTPRoute llm/qwen-pool is owned by {owner}" in result.output
+    assert knob in result.output
+    assert real_writes(cluster) == []
+    assert cluster.snapshot() == before
+
+
+def test_delete_with_force_deletes_an_owned_route_and_warns(cluster: Any, kubeconfig: Path) -> None:
+    cluster.add(kserve_route())
+    result = run("delete", "qwen-pool", "--yes", "--no-record", "--force")
+    assert result.exit_code == 0, result.output
+    assert "warning: HTTPRoute llm/qwen-pool is owned by LLMInferenceService llm/qwen" in (
+        result.output
+    )
+    assert stored(cluster) is None

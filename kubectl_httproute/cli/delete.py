@@ -174,6 +174,10 @@ def run_delete(options: DeleteOptions, flags: GlobalFlags) -> int:
     plan = build_deletion_plan(reads.route, reads.accepted, reads.competitors)
     # Helm, KServe or an AIGatewayRoute would bring the route back: say so before the label.
     owned = refuse_if_owned(reads.route, options.force or options.dry_run != "none")
+    if owned is not None:
+        from .preflight_steps import print_findings
+
+        print_findings([owned], human)
     refuse_unmanaged(plan, force=options.force)
     if not plan.managed:
         journal.add("ownership", "not created by kubectl-inferroute; deleted with --force")

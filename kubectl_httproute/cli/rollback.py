@@ -179,12 +179,16 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
             f'HTTPRoute "{route.name}" not found in namespace "{route.namespace}"',
             f"list the routes with `kubectl inferroute status -n {route.namespace}`",
         )
+    owned = _refuse_if_owned(live, options)  # before anything else: its owner puts it back
+    if owned is not None:
+        from .preflight_steps import print_findings
+
+        print_findings([owned], human)
     revisions, unreadable = list_revisions(live)
     if unreadable:
         say(render_findings(unreadable).rstrip("\n"), err=True)
     outside = find_outside_change(live, revisions) if revisions else None
     choice = choose_revision(route, revisions, outside, options.to_revision)
-    owned = _refuse_if_owned(live, options)
     live_rules: list[dict[str, Any]] = (live.get("spec") or {}).get("rules") or []
     manifest = build_rollback_manifest(live, choice.revision.rules)
     summary = explain_rollback(choice, live_rules, force_conflicts=options.force_conflicts)
