@@ -337,6 +337,29 @@ def commands(table: Table, home: Path, n: int) -> None:
             ),
             note=" (vs kubectl apply --server-side --force-conflicts)",
         )
+        # Nothing deleted, so every run finds the route again: both sides dry-run on the server.
+        table.add(
+            "delete --dry-run=server --yes",
+            *paired(
+                plugin("delete", "qwen-pool", "--dry-run=server", "--yes", "--no-record"),
+                [k, "delete", "httproute", "qwen-pool", "--dry-run=server"] if k else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl delete --dry-run=server)",
+        )
+        objects = "httproutes,gateways,inferencepools"
+        for graph in ("tree", "dot", "mermaid"):
+            table.add(
+                f"status -n team-000 -o {graph}",
+                *paired(
+                    plugin("status", "-n", "team-000", "-o", graph),
+                    [k, "get", objects, "-n", "team-000", "-o", "json"] if k else None,
+                    env,
+                    n,
+                ),
+                note=f" (vs kubectl get {objects} -o json)",
+            )
     unreachable = home / "kubeconfig-unreachable"
     unreachable.write_text(
         "apiVersion: v1\nkind: Config\n"
