@@ -245,6 +245,19 @@ def test_dry_run_all_persists_nothing(cluster):
     assert status == 422 and 'Unsupported value: "Yes"' in body["message"]
 
 
+def test_a_dry_run_in_the_delete_options_body_deletes_nothing(cluster):
+    # kubectl delete --dry-run=server sends DeleteOptions in the body, not ?dryRun=All.
+    before = cluster.snapshot()
+    pool = "/apis/inference.networking.k8s.io/v1/namespaces/llm/inferencepools/qwen-pool"
+    options = {"kind": "DeleteOptions", "apiVersion": "v1", "dryRun": ["All"]}
+    status, body, _ = call(cluster, "DELETE", pool, options)
+    assert status == 200 and body["metadata"]["name"] == "qwen-pool"
+    assert cluster.snapshot() == before
+    status, _, _ = call(cluster, "DELETE", pool, {**options, "dryRun": ["Yes"]})
+    assert status == 422
+    assert cluster.snapshot() == before
+
+
 def test_finalizers_hold_a_deleted_object_marked_for_deletion(cluster):
     route = objects.httproute("held")
     route["metadata"]["finalizers"] = ["example.com/cleanup"]

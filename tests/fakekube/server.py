@@ -1323,6 +1323,12 @@ class _Api:
     def delete(self, target: Target) -> tuple[int, Any, dict[str, Any]]:
         rt = target.rtype
         dry, _ = self.options("DeleteOptions")
+        # client-go (kubectl delete --dry-run=server) sends its DeleteOptions in the body.
+        body = self.body_obj() if self.req.body.strip() else None
+        if isinstance(body, dict) and body.get("dryRun"):
+            if body["dryRun"] != ["All"]:
+                raise ApiError(422, "Invalid", f"dryRun: Unsupported value: {body['dryRun']!r}")
+            dry = True
         obj = self.must_get(target)
         if dry:
             return self.reply(200, self.present(rt, obj))
