@@ -42,6 +42,7 @@ Exit codes:
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
     "status": ("status", "status"),
+    "shift": ("shift", "shift"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),
 }

@@ -96,7 +96,10 @@ def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
     return False
 
 
-def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Finding]:
+def check_permissions(
+    results: Sequence[tuple[AccessCheck, bool]],
+    all_allowed: str = "you may create and patch HTTPRoutes and read the Gateway and pools",
+) -> list[Finding]:
     """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
     findings = []
     for check, allowed in results:
@@ -118,7 +121,7 @@ def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Findi
             Finding(
                 INFO,
                 "",
-                "you may create and patch HTTPRoutes and read the Gateway and pools",
+                all_allowed,
                 check="permission",
             )
         )

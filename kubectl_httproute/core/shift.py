@@ -513,3 +513,44 @@ def required_shift_access(
             if check not in checks:
                 checks.append(check)
     return tuple(checks)
+
+
+def check_route_gate(route: Mapping[str, Any]) -> Finding | None:
+    """The route Ready on every parent Gateway, for its current generation (a step's gate)."""
+    from .verify import route_facts, route_verdict
+
+    facts = route_facts(route)
+    namespace = route_ref(route).namespace
+    for parent in (route.get("spec") or {}).get("parentRefs") or []:
+        if parent.get("kind", "Gateway") != "Gateway":
+            continue
+        gateway = ObjectRef(str(parent.get("namespace") or namespace), str(parent.get("name")))
+        verdict = route_verdict(facts, gateway)
+        if not verdict.healthy:
+            return Finding(
+                ERROR,
+                "",
+                f"HTTPRoute {facts.ref} is {verdict.state} on Gateway {gateway}: {verdict.summary}",
+                verdict.fix,
+                check="gate-route",
+            )
+    return None
+
+
+def check_probe_gate(result: Any, route: ObjectRef) -> Finding | None:
+    """--probe: the request through the Gateway answered 2xx (a `core.probe.ProbeResult`)."""
+    if result.ok:
+        return None
+    failed = next((s for s in result.steps if not s.ok), None)
+    what = (
+        f"{failed.request} answered {failed.status if failed.status is not None else failed.error}"
+        if failed is not None
+        else "no request could be sent: " + "; ".join(result.notes)
+    )
+    return Finding(
+        ERROR,
+        "",
+        f"the probe through the Gateway failed: {what}",
+        f"look at it with `kubectl inferroute status {route.name} -n {route.namespace} --probe`",
+        check="gate-probe",
+    )

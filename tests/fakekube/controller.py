@@ -6,6 +6,7 @@ import contextlib
 import copy
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .objects import EXAMPLE_CONTROLLER, GKE_CONTROLLER
@@ -63,6 +64,7 @@ class ControllerSim:
         stale: bool = False,
         rejects_timeouts: bool | None = None,
         poll: float = 0.02,
+        after_reconcile: Callable[[Any], None] | None = None,
     ):
         self.cluster = cluster
         self.delay = delay
@@ -76,6 +78,9 @@ class ControllerSim:
             controller_name == GKE_CONTROLLER if rejects_timeouts is None else rejects_timeouts
         )
         self.poll = poll
+        # A test's hook, called with the cluster after each pass: e.g. to turn a pool's pods
+        # unready once a route sends it half the traffic (a failing canary).
+        self.after_reconcile = after_reconcile
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconciles = 0
@@ -192,6 +197,8 @@ class ControllerSim:
         for key, gw in gateways.items():
             self._reconcile_gateway(gw, attached, key)
         self._reconcile_pools(gateways, accepted_refs)
+        if self.after_reconcile is not None:
+            self.after_reconcile(self.cluster)
 
     def _reconcile_route(
         self,
