@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from conftest import wait_until_reconciled, write_kubeconfig
 from fakekube import ControllerSim, FakeCluster
 from fakekube import objects as o
+from golden import assert_golden
 from test_expose import real_writes, writes
 
 from kubectl_httproute.cli import root
@@ -467,3 +468,129 @@ def test_progressive_refusal_without_a_terminal_changes_nothing(two_pools: Any) 
 
     assert result.exit_code == 4
     assert two_pools.snapshot() == before
+
+
+def normalised_record(path: Path) -> str:
+    import re
+
+    text = path.read_text()
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", text)
+    text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:PORT", text)
+    # The pools' tables are read as the controller writes them: their timing is not the record's.
+    return re.sub(
+        r"## Verification\n.*?\n## Verdict",
+        "## Verification\n\n...\n\n## Verdict",
+        text,
+        flags=re.S,
+    )
+
+
+def test_the_record_of_a_reverted_shift_shows_the_route_as_put_back(canary_failing_at: Any) -> None:
+    result = run(
+        "shift", "qwen", "--to", "qwen-v2", "--steps", "10,50,100", "--interval", "0.5s",
+        "--yes", "--record", "shift.md",
+    )  # fmt: skip
+
+    assert result.exit_code == 3, result.output
+    assert_golden("shift/reverted-record.md", normalised_record(Path("shift.md")))
+
+
+def test_progressive_output_yaml_prints_the_route_after_the_last_step(two_pools: Any) -> None:
+    result = run("shift", "qwen", *STEPS, "-o", "yaml", *QUIET)
+
+    assert result.exit_code == 0, result.output
+    obj = yaml.safe_load(result.stdout)
+    assert {r["name"]: r["weight"] for r in obj["spec"]["rules"][0]["backendRefs"]} == {
+        "qwen-v1": 0,
+        "qwen-v2": 100,
+    }
+
+
+def test_progressive_server_dry_run_checks_the_first_step_and_applies_nothing(
+    two_pools: Any,
+) -> None:
+    before = two_pools.snapshot()
+    result = run("shift", "qwen", *STEPS, "--dry-run=server", "-o", "json")
+
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.stdout)["spec"]["rules"][0]["backendRefs"]
+    assert [r["weight"] for r in refs] == [90, 10]
+    assert real_writes(two_pools) == []
+    assert two_pools.snapshot() == before
+
+
+# --- pools elsewhere, other groups, permissions -------------------------------------------------
+
+
+def test_a_pool_in_another_namespace_needs_a_reference_grant(two_pools: Any) -> None:
+    two_pools.add(o.namespace("models"))
+    two_pools.add(o.pool_v1("qwen-v3", "models", selector={"app": "qwen-v3"}))
+    two_pools.add(o.service("qwen-v3-epp", "models", [9002]))
+    two_pools.add(o.pod("qwen-v3-0", "models", {"app": "qwen-v3"}))
+
+    result = run("shift", "qwen", "models/qwen-v3=10", *QUIET)
+    assert result.exit_code == 3, result.output  # applied, RefNotPermitted
+    assert 'no ReferenceGrant in namespace "models" lets HTTPRoutes from "llm"' in result.output
+    assert stored_route(two_pools)["spec"]["rules"][0]["backendRefs"][-1]["namespace"] == "models"
+
+    result = run("shift", "qwen", "models/qwen-v3=20", "--create-reference-grant", *QUIET)
+    assert result.exit_code == 0, result.output
+    grants = two_pools.list("gateway.networking.k8s.io/v1beta1", "referencegrants", "models")
+    assert [g["spec"]["to"] for g in grants] == [
+        [{"group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "qwen-v3"}]
+    ]
+
+
+def test_a_new_pool_gets_the_group_the_cluster_serves_it_in(tmp_path: Path) -> None:
+    alpha = "inference.networking.x-k8s.io"
+    with FakeCluster(pool_groups=(alpha,)) as cluster:
+        o.standard_cluster(cluster, pool_group=alpha)
+        cluster.add(o.pool_v1alpha2("qwen-v2", selector={"app": "qwen-v2"}))
+        cluster.add(o.service("qwen-v2-epp", ports=[9002]))
+        cluster.add(o.pod("qwen-v2-0", labels={"app": "qwen-v2"}))
+        cluster.add(o.httproute("qwen", pool="qwen-pool", pool_group=alpha))
+        with ControllerSim(cluster, delay=0.02):
+            path = write_kubeconfig(tmp_path / "kc", cluster.url)
+            result = run(
+                "--kubeconfig", str(path), "shift", "qwen", "qwen-v2=10", "--force-conflicts",
+                *QUIET,
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            refs = stored_route(cluster)["spec"]["rules"][0]["backendRefs"]
+            assert [(r["name"], r["group"]) for r in refs] == [
+                ("qwen-pool", alpha),
+                ("qwen-v2", alpha),
+            ]
+
+
+def test_no_permission_to_patch_the_route_stops_before_any_write(two_pools: Any) -> None:
+    two_pools.deny("admin", "patch", "gateway.networking.k8s.io", "httproutes", "llm")
+    before = two_pools.snapshot()
+    result = run("shift", "qwen", "qwen-v2=10", *QUIET)
+
+    assert result.exit_code == 1, result.output
+    assert 'you may not patch httproutes.gateway.networking.k8s.io in namespace "llm"' in (
+        result.output
+    )
+    assert real_writes(two_pools) == []
+    assert two_pools.snapshot() == before
+
+
+def test_a_route_made_by_someone_else_conflicts_until_force_conflicts(two_pools: Any) -> None:
+    two_pools.add(o.httproute("theirs", pool="qwen-v1"))
+    before = two_pools.snapshot()
+    result = run("shift", "theirs", "qwen-v2=10", *QUIET)
+
+    assert result.exit_code == 1
+    assert "--force-conflicts" in result.output.strip().splitlines()[-1]
+    assert two_pools.snapshot() == before
+    result = run("shift", "theirs", "qwen-v2=10", "--force-conflicts", *QUIET)
+    assert result.exit_code == 0, result.output
+    assert weights(two_pools, "theirs") == {"qwen-v1": 1, "qwen-v2": 10}
+
+
+def test_help_has_examples() -> None:
+    result = run("shift", "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert "kubectl inferroute shift qwen --to qwen-v2 --steps 10,50,100" in result.output

@@ -524,6 +524,9 @@ def run_steps(
         note_revision(applied, journal)
         journal.add("step", f"{what} applied: {_weights(step.rules, route.namespace)}")
         live = applied
+        # The record shows what the route holds now, should the shift stop here.
+        run.manifest = build_shift_manifest(plan.existing, step.rules)
+        run.backends = backends_of(step.rules, route.namespace)
         if interrupted:
             return _stopped(run, what, live, applied_any=True)
         try:
@@ -636,6 +639,13 @@ def _revert(run: ChangeRun, plan: Plan, live: dict[str, Any], what: str, failed:
     note_revision(applied, journal)
     weights = _weights(live_rules(plan.existing), route.namespace)
     journal.add("revert", f"weights before the shift restored: {weights}")
+    run.manifest = build_shift_manifest(plan.existing, live_rules(plan.existing))
+    run.backends = backends_of(live_rules(plan.existing), route.namespace)
+    run.rules_summary = (
+        f"The shift stopped at {what}: {failed.message}.",
+        f"The weights before the shift were put back: {weights}.",
+        *(f"Planned, not kept: {line}" for line in run.rules_summary),
+    )
     verdict = None
     tables = ""
     try:
@@ -658,6 +668,10 @@ def _stopped(run: ChangeRun, what: str, live: dict[str, Any], *, applied_any: bo
     route = run.route
     weights = _weights(((live.get("spec") or {}).get("rules") or []), route.namespace)
     run.journal.add("interrupted", f"at {what} (Ctrl-C): the route is left at {weights}")
+    run.rules_summary = (
+        f"The shift was stopped at {what} (Ctrl-C); the route is left at {weights}.",
+        *(f"Planned: {line}" for line in run.rules_summary),
+    )
     say(
         f"\ninterrupted at {what}: HTTPRoute {route} is left as it is ({weights}); see it with "
         f"`kubectl inferroute status {route.name} -n {route.namespace}`",
