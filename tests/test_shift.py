@@ -594,3 +594,36 @@ def test_help_has_examples() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.output
     assert "kubectl inferroute shift qwen --to qwen-v2 --steps 10,50,100" in result.output
+
+
+def test_a_passing_probe_lets_every_step_through(two_pools: Any) -> None:
+    from test_probe import stub_server
+
+    with stub_server() as stub:
+        gateway = o.gateway(listeners=[o.listener(port=stub.port)])
+        two_pools.add(gateway)
+        result = run("shift", "qwen", *STEPS, "--probe", *QUIET)
+
+        assert result.exit_code == 0, result.output
+        assert weights(two_pools) == {"qwen-v1": 0, "qwen-v2": 100}
+        assert [s["path"] for s in stub.seen].count("/v1/models") >= 3  # a probe a step at least
+
+
+def test_a_route_the_controller_does_not_judge_fails_the_route_gate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeCluster() as cluster:
+        o.standard_cluster(cluster)
+        for name in ("qwen-v1", "qwen-v2"):
+            add_pool(cluster, name)
+        cluster.add(o.httproute("qwen", pool="qwen-v1"))
+        with ControllerSim(cluster, delay=0.02, stale=True):  # reports on the generation before
+            monkeypatch.setenv("KUBECONFIG", str(write_kubeconfig(tmp_path / "kc", cluster.url)))
+            result = run(
+                "shift", "qwen", *STEPS, "--timeout", "300ms", "--force-conflicts", *QUIET
+            )  # fmt: skip
+
+    assert result.exit_code == 3, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "step 1/3 (10% to qwen-v2) failed a gate: HTTPRoute llm/qwen is Stale" in last
+    assert weights(cluster) == {"qwen-v1": 1}
