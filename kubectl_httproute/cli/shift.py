@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..core.model import HTTPROUTES, POOL_GROUP_V1, ObjectRef, PoolBackend
+from ..core.model import HTTPROUTES, ObjectRef, PoolBackend
 from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ShiftOptions, build_shift_options
 from ..core.options import check_global_flags as _check_global_flags
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, NotFound
@@ -46,9 +46,8 @@ if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..core.findings import Finding
     from ..core.inventory import PoolState
-    from ..core.model import ServedApis
+    from ..core.model import ResourceApi, ServedApis
     from ..core.shift import ShiftStep
-    from ..core.verify import GatewayView
 
 APPROVAL_QUESTION = "Does this traffic change look correct? May I proceed with deployment?"
 PLAN_QUESTION = "Does this plan of steps look correct? May I proceed with the whole shift?"
@@ -249,17 +248,17 @@ def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Pl
     from ..core.plan import pool_apis
     from ..core.shift import (
         live_rules,
+        mirror_backend,
+        new_backend,
+        plan_change,
         plan_steps,
         require_pool_rules,
         route_pools,
-        with_mirror,
-        with_weights,
     )
 
     existing = read_route(client, served, options)
     # ownership: refuse owned routes (core/ownership.py, merged later)
     require_pool_rules(existing)
-    namespace = options.namespace
     on_route = route_pools(existing)
     wanted = [p.ref for p in options.pools]
     wanted += [r.ref for r in (options.to, options.mirror) if r is not None]
@@ -276,30 +275,22 @@ def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Pl
         if state is None:
             existing_pools = [p.ref for p in readers.list_pools(client, apis, ref.namespace)]
             raise missing_named("InferencePool", ref, existing_pools)
-        added[ref] = PoolBackend(ref.name, ref.namespace, state.group, state.port, 0)
-    mirror_pool = None
-    if options.mirror is not None:
-        ref = options.mirror.ref
-        group, port = on_route.get(ref, (POOL_GROUP_V1, None))
-        state = pools.get(ref)
-        mirror_pool = PoolBackend(
-            ref.name,
-            ref.namespace,
-            state.group if state is not None else group,
-            port or (state.port if state is not None else 8000),
-        )
+        added[ref] = new_backend(state)
     rules = live_rules(existing)
     steps: list[ShiftStep] = []
     if options.to is not None:
         steps = plan_steps(existing, options.to.ref, options.steps, added)
         rules = steps[-1].rules
     else:
+        mirror = None
+        if options.mirror is not None:
+            ref = options.mirror.ref
+            mirror = (
+                mirror_backend(ref, on_route, pools.get(ref)),
+                int(options.mirror.weight or 0),
+            )
         weights = {p.ref: int(p.weight or 0) for p in options.pools}
-        rules = with_weights(rules, namespace, weights, added)
-        if mirror_pool is not None and options.mirror is not None:
-            rules = with_mirror(rules, namespace, mirror_pool, int(options.mirror.weight or 0))
-        elif options.no_mirror:
-            rules = with_mirror(rules, namespace, None, 0)
+        rules = plan_change(existing, weights, added, mirror, no_mirror=options.no_mirror)
     return Plan(existing, pools, rules, steps)
 
 
@@ -313,39 +304,6 @@ def gated_pools(plan: Plan) -> list[tuple[ObjectRef, PoolState | None]]:
     return [(ref, plan.pools.get(ref)) for ref in refs]
 
 
-def parent_gateway(route: dict[str, Any]) -> GatewayView:
-    """The route's first parent Gateway, as the verdict reads it: its name is enough (the tables
-    read it again after the verdict), so no request is sent for it here."""
-    from ..core.verify import GatewayView
-
-    namespace = str((route.get("metadata") or {}).get("namespace", ""))
-    for parent in (route.get("spec") or {}).get("parentRefs") or []:
-        if parent.get("kind", "Gateway") == "Gateway":
-            ref = ObjectRef(str(parent.get("namespace") or namespace), str(parent.get("name")))
-            return GatewayView(ref, "", (), (), ())
-    return GatewayView(ObjectRef(namespace, ""), "", (), (), ())
-
-
-def backends_of(rules: list[dict[str, Any]], namespace: str) -> tuple[PoolBackend, ...]:
-    """The record's pool table: each InferencePool backendRef of the first pool rule."""
-    from ..core.shift import is_pool_ref, pool_rule_indexes
-
-    out = []
-    for index in pool_rule_indexes(rules)[:1]:
-        for ref in rules[index].get("backendRefs") or []:
-            if is_pool_ref(ref):
-                out.append(
-                    PoolBackend(
-                        str(ref["name"]),
-                        str(ref.get("namespace") or namespace),
-                        str(ref["group"]),
-                        int(ref.get("port") or 0),
-                        int(ref.get("weight", 1)),
-                    )
-                )
-    return tuple(out)
-
-
 # --- the whole workflow -------------------------------------------------------------------------
 
 
@@ -353,7 +311,14 @@ def run_shift(options: ShiftOptions, flags: GlobalFlags) -> int:
     """Read → plan → show → gates → dry-run → approve → apply (each step) → verify → record."""
     from ..cluster.preflight import run_shift_preflight
     from ..core.plan import require_apis
-    from ..core.shift import build_shift_manifest, live_rules, traffic_rows, traffic_summary
+    from ..core.shift import (
+        backends_of,
+        build_shift_manifest,
+        live_rules,
+        parent_gateway,
+        traffic_rows,
+        traffic_summary,
+    )
     from .preflight_steps import decide_grants, print_findings, stop_if_blocked
 
     human = options.output is None
@@ -490,10 +455,10 @@ def run_steps(
     plan: Plan,
     first: dict[str, Any],
     grants: list[dict[str, Any]],
-    grant_api: Any,
+    grant_api: ResourceApi | None,
 ) -> int:
     """Apply each step, verify it, hold it while re-checking the gates; revert on a failure."""
-    from ..core.shift import build_shift_manifest
+    from ..core.shift import backends_of, build_shift_manifest
 
     options = run.options
     assert isinstance(options, ShiftOptions) and options.to is not None
@@ -626,7 +591,7 @@ def _hold(run: ChangeRun, plan: Plan, options: ShiftOptions, what: str) -> None:
 
 def _revert(run: ChangeRun, plan: Plan, live: dict[str, Any], what: str, failed: Finding) -> int:
     """Put back the weights before the shift (part of the approved plan); exit 3."""
-    from ..core.shift import build_shift_manifest, live_rules
+    from ..core.shift import backends_of, build_shift_manifest, live_rules
 
     journal, route = run.journal, run.route
     journal.add("gate", f"{what}: failed: {failed.message}")

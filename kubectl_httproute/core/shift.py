@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 from ..errors import InvalidInput
 from .findings import ERROR, INFO, WARNING, Finding
 from .inventory import PodCount, PoolState
-from .model import GATEWAY_GROUP, HTTPROUTES, POOL_GROUPS, ObjectRef, PoolBackend
+from .model import GATEWAY_GROUP, HTTPROUTES, POOL_GROUP_V1, POOL_GROUPS, ObjectRef, PoolBackend
 from .preflight import AccessCheck
 from .validation import parse_object_ref
+from .verify import GatewayView
 
 MIRROR = "RequestMirror"
 GATE_CHECK = "gate"
@@ -273,6 +274,68 @@ def build_shift_manifest(route: Mapping[str, Any], rules: list[dict[str, Any]]) 
         "metadata": metadata,
         "spec": new_spec,
     }
+
+
+def new_backend(pool: PoolState) -> PoolBackend:
+    """A pool not on the route yet, as `expose` would add it: its group, its first target port."""
+    return PoolBackend(pool.ref.name, pool.ref.namespace, pool.group, pool.port, 0)
+
+
+def mirror_backend(
+    ref: ObjectRef, on_route: Mapping[ObjectRef, tuple[str, int | None]], pool: PoolState | None
+) -> PoolBackend:
+    """Where a mirror goes: the port the route already uses for the pool, else its own."""
+    group, port = on_route.get(ref, (pool.group if pool is not None else POOL_GROUP_V1, None))
+    if pool is not None:
+        group = pool.group
+    return PoolBackend(ref.name, ref.namespace, group, port or (pool.port if pool else 8000))
+
+
+def plan_change(
+    route: Mapping[str, Any],
+    weights: Mapping[ObjectRef, int],
+    added: Mapping[ObjectRef, PoolBackend],
+    mirror: tuple[PoolBackend, int] | None,
+    *,
+    no_mirror: bool,
+) -> list[dict[str, Any]]:
+    """One step's rules: the weights given, then the mirror set (or removed)."""
+    namespace = route_ref(route).namespace
+    rules = with_weights(live_rules(route), namespace, weights, added)
+    if mirror is not None:
+        rules = with_mirror(rules, namespace, mirror[0], mirror[1])
+    elif no_mirror:
+        rules = with_mirror(rules, namespace, None, 0)
+    return rules
+
+
+def parent_gateway(route: dict[str, Any]) -> GatewayView:
+    """The route's first parent Gateway, as the verdict reads it: its name is enough (the tables
+    read it again after the verdict), so no request is sent for it here."""
+    namespace = str((route.get("metadata") or {}).get("namespace", ""))
+    for parent in (route.get("spec") or {}).get("parentRefs") or []:
+        if parent.get("kind", "Gateway") == "Gateway":
+            ref = ObjectRef(str(parent.get("namespace") or namespace), str(parent.get("name")))
+            return GatewayView(ref, "", (), (), ())
+    return GatewayView(ObjectRef(namespace, ""), "", (), (), ())
+
+
+def backends_of(rules: list[dict[str, Any]], namespace: str) -> tuple[PoolBackend, ...]:
+    """The record's pool table: each InferencePool backendRef of the first pool rule."""
+    out = []
+    for index in pool_rule_indexes(rules)[:1]:
+        for ref in rules[index].get("backendRefs") or []:
+            if is_pool_ref(ref):
+                out.append(
+                    PoolBackend(
+                        str(ref["name"]),
+                        str(ref.get("namespace") or namespace),
+                        str(ref["group"]),
+                        int(ref.get("port") or 0),
+                        int(ref.get("weight", 1)),
+                    )
+                )
+    return tuple(out)
 
 
 # --- progressive steps ---------------------------------------------------------------------------
