@@ -16,7 +16,7 @@ import click
 from ..core.model import HTTPROUTES, ObjectRef, PoolBackend
 from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ShiftOptions, build_shift_options
 from ..core.options import check_global_flags as _check_global_flags
-from ..errors import EXIT_OK, EXIT_UNHEALTHY, NotFound
+from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
 from .change_steps import (
     ChangeRun,
     Journal,
@@ -613,11 +613,18 @@ def _revert(run: ChangeRun, plan: Plan, live: dict[str, Any], what: str, failed:
     )
     verdict = None
     tables = ""
+    interrupted = False
     try:
         _, verdict, tables = verify(run)
-    except Exception as error:  # the revert is applied: say so whatever verifying says
+    except KeyboardInterrupt:  # the revert is applied: keep that on record, then stop
+        journal.add("verify", "interrupted (Ctrl-C) after the revert: its verdict is unknown")
+        interrupted = True
+    except InferrouteError as error:  # the revert is applied: say so whatever verifying says
         journal.add("verify", f"after the revert: {error}")
-    write_record(run, tables, verdict, ask=False)
+    write_record(run, tables, verdict, ask=False, interrupted=interrupted)
+    if interrupted:
+        say(f"\ninterrupted: HTTPRoute {route} was put back to {weights}", err=True)
+        return INTERRUPTED
     say(
         f"error: {what} failed a gate: {failed.message}; HTTPRoute {route} was put back to its "
         f"weights before the shift ({weights}) ({failed.fix or 'see the record'})",
