@@ -627,3 +627,9 @@ def test_a_route_the_controller_does_not_judge_fails_the_route_gate(
     last = result.output.strip().splitlines()[-1]
     assert "step 1/3 (10% to qwen-v2) failed a gate: HTTPRoute llm/qwen is Stale" in last
     assert weights(cluster) == {"qwen-v1": 1}
+
+
+def test_a_step_gate_does_not_offer_force(canary_failing_at: Any) -> None:
+    result = run("shift", "qwen", *STEPS, "--yes", "--no-record")
+    assert result.exit_code == 3, result.output
+    assert "--force" not in result.output.strip().splitlines()[-1]

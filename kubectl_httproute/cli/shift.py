@@ -435,8 +435,10 @@ def _show_plan(plan: Plan, options: ShiftOptions, before: list[Any], after: list
         heading("Traffic after")
         say(render_traffic(after))
     if any(row.share.startswith("mirror") for row in after):
+        import textwrap
+
         say()
-        say(f"  Note: {MIRROR_NOTE}")
+        say(textwrap.fill(f"Note: {MIRROR_NOTE}", 98, initial_indent="  ", subsequent_indent="  "))
 
 
 # --- a progressive shift -------------------------------------------------------------------------
@@ -535,7 +537,8 @@ def _check_step(run: ChangeRun, plan: Plan, target: ObjectRef, live: dict[str, A
     failed = check_route_gate(live)
     if failed is None:
         (health,) = read_pool_health(run.client, [(target, plan.pools.get(target))])
-        failed = next((f for f in check_gates([health], force=False) if f.blocking), None)
+        gates = check_gates([health], force=False, forceable=False)
+        failed = next((f for f in gates if f.blocking), None)
     options = run.options
     if failed is None and isinstance(options, ShiftOptions) and options.probe:
         failed = _probe_gate(run.client, live)

@@ -495,15 +495,20 @@ def traffic_pools(rules: Sequence[Mapping[str, Any]], route_namespace: str) -> l
     return list(pools)
 
 
-def check_gates(health: Sequence[PoolHealth], *, force: bool) -> list[Finding]:
+def check_gates(
+    health: Sequence[PoolHealth], *, force: bool, forceable: bool = True
+) -> list[Finding]:
     """Every pool that gets traffic exists, has a Ready pod and its endpoint picker Service.
 
-    A failed gate blocks the apply unless --force (then it is a warning, kept on record)."""
+    A failed gate blocks the apply unless --force (then it is a warning, kept on record);
+    `forceable` False: a step's gate during a progressive shift, which --force does not pass."""
     findings = []
     for item in health:
         problem, fix = _gate_problem(item)
         if not problem:
             continue
+        if forceable:
+            fix += "; or pass --force to apply anyway"
         findings.append(
             Finding(
                 ERROR if not force else WARNING,
@@ -529,12 +534,10 @@ def check_gates(health: Sequence[PoolHealth], *, force: bool) -> list[Finding]:
 
 def _gate_problem(item: PoolHealth) -> tuple[str, str]:
     ref, pool = item.ref, item.pool
-    force = "; or pass --force to apply anyway"
     if pool is None:
         return (
             f"InferencePool {ref} does not exist",
-            f"create it, or check the name with `kubectl get inferencepools -n {ref.namespace}`"
-            + force,
+            f"create it, or check the name with `kubectl get inferencepools -n {ref.namespace}`",
         )
     selector = pool.selector_text
     if item.pods is not None and not item.pods.ready:
@@ -545,19 +548,18 @@ def _gate_problem(item: PoolHealth) -> tuple[str, str]:
         )
         return (
             f"InferencePool {ref} has no Ready pod: {what}",
-            f"wait for the model server: `kubectl get pods -n {ref.namespace} -l {selector}`"
-            + force,
+            f"wait for the model server: `kubectl get pods -n {ref.namespace} -l {selector}`",
         )
     if not pool.picker:
         return (
             f"InferencePool {ref} names no endpoint picker",
-            "set the pool's endpointPickerRef (the inferencepool Helm chart does)" + force,
+            "set the pool's endpointPickerRef (the inferencepool Helm chart does)",
         )
     if item.picker_found is False:
         return (
             f'the endpoint picker Service "{pool.picker}" of InferencePool {ref} is missing',
             "deploy the endpoint picker (the inferencepool Helm chart does), or fix the pool's "
-            "endpointPickerRef" + force,
+            "endpointPickerRef",
         )
     return "", ""
 
