@@ -474,7 +474,7 @@ def run_steps(
         manifest = (
             first
             if number == 1
-            else _with_server_rules(client, build_shift_manifest(plan.existing, step.rules), live)
+            else _with_server_rules(run, build_shift_manifest(plan.existing, step.rules), live)
         )
         try:
             applied, interrupted = apply_route(
@@ -517,14 +517,13 @@ def run_steps(
 
 
 def _with_server_rules(
-    client: Cluster, manifest: dict[str, Any], live: dict[str, Any]
+    run: ChangeRun, manifest: dict[str, Any], live: dict[str, Any]
 ) -> dict[str, Any]:
     """The step's manifest with its revision; the revision keeps the rules as the server's
     dry-run returns them, so the route matches its last revision after the apply."""
-    from ..core.model import FIELD_MANAGER
-
-    dry = client.apply(
-        HTTPROUTES, add_revision(client, manifest, live), field_manager=FIELD_MANAGER, dry_run=True
+    client = run.client
+    dry, _ = server_dry_run(
+        client, add_revision(client, manifest, live), run.options, run.journal, human=False
     )
     return add_revision(client, manifest, live, rules=dry_rules(dry))
 
@@ -600,7 +599,7 @@ def _revert(run: ChangeRun, plan: Plan, live: dict[str, Any], what: str, failed:
     journal.add("gate", f"{what}: failed: {failed.message}")
     warn(f"{what}: gate failed: {failed.message}")
     manifest = _with_server_rules(
-        run.client, build_shift_manifest(plan.existing, live_rules(plan.existing)), live
+        run, build_shift_manifest(plan.existing, live_rules(plan.existing)), live
     )
     applied, _ = apply_route(run.client, manifest, run.options, journal)
     show_applied(route, live, applied, journal, run.human)
