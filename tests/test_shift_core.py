@@ -312,3 +312,25 @@ def test_each_gate_blocks_unless_forced(health: PoolHealth, message: str) -> Non
 def test_healthy_pools_pass_every_gate() -> None:
     (finding,) = check_gates([PoolHealth(V1, pool("qwen-v1"), PodCount(1, 1), True)], force=False)
     assert finding.severity == "info" and not finding.blocking
+
+
+def test_every_rule_with_a_pool_is_shifted_and_the_table_names_the_rule() -> None:
+    route = two_pool_route()
+    second = copy.deepcopy(route["spec"]["rules"][0])
+    second["matches"] = [{"path": {"type": "PathPrefix", "value": "/v2"}}]
+    service_rule = {"backendRefs": [{"group": "", "kind": "Service", "name": "web", "port": 80}]}
+    route["spec"]["rules"] = [route["spec"]["rules"][0], service_rule, second]
+
+    rules = with_weights(rules_of(route), "llm", {V2: 30}, {})
+    assert weights_of(rules[0], "llm") == weights_of(rules[2], "llm") == [(V1, 90), (V2, 30)]
+    assert rules[1] == service_rule  # a rule without an InferencePool is left alone
+    assert render_traffic(traffic_rows(rules, "llm")).splitlines()[0].split() == [
+        "RULE", "POOL", "WEIGHT", "SHARE",
+    ]  # fmt: skip
+
+
+def test_a_route_without_an_inference_pool_has_nothing_to_shift() -> None:
+    from kubectl_httproute.core.shift import require_pool_rules
+
+    with pytest.raises(InvalidInput, match="sends no traffic to an InferencePool"):
+        require_pool_rules(httproute("web", pool="web", pool_group=None))
