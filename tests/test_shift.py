@@ -232,16 +232,21 @@ def test_refuses_without_a_terminal_or_yes_and_changes_nothing(two_pools: Any) -
     assert two_pools.snapshot() == before
 
 
-def test_declined_at_the_prompt_changes_nothing(
-    two_pools: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("kubectl_httproute.cli.change_steps.stdin_is_tty", lambda: True)
-    before = two_pools.snapshot()
-    result = run("shift", "qwen", "qwen-v2=10", "--no-record", input="n\n")
+def test_asks_on_the_terminal_and_a_no_changes_nothing(two_pools: Any, kubeconfig: Path) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
 
-    assert result.exit_code == 4
-    assert "Does this traffic change look correct? May I proceed with deployment?" in result.output
+    before = two_pools.snapshot()
+    argv = [installed_plugin(), "shift", "qwen", "qwen-v2=10", "--no-record"]
+    code, out = run_in_terminal(argv, plugin_env(kubeconfig), [("May I proceed", "n")])
+
+    assert code == 4, out
+    assert "Does this traffic change look correct? May I proceed with deployment?" in out
     assert two_pools.snapshot() == before
+
+    answers = [("May I proceed", "y"), ("Send a test request", "n")]
+    code, out = run_in_terminal(argv, plugin_env(kubeconfig), answers)
+    assert code == 0, out
+    assert weights(two_pools) == {"qwen-v1": 1, "qwen-v2": 10}
 
 
 def test_server_dry_run_never_applies(two_pools: Any) -> None:
@@ -633,3 +638,14 @@ def test_a_step_gate_does_not_offer_force(canary_failing_at: Any) -> None:
     result = run("shift", "qwen", *STEPS, "--yes", "--no-record")
     assert result.exit_code == 3, result.output
     assert "--force" not in result.output.strip().splitlines()[-1]
+
+
+def test_one_approval_on_the_terminal_covers_every_step(two_pools: Any, kubeconfig: Path) -> None:
+    from test_terminal import installed_plugin, plugin_env, run_in_terminal
+
+    argv = [installed_plugin(), "shift", "qwen", *STEPS, "--no-record"]
+    code, out = run_in_terminal(argv, plugin_env(kubeconfig), [("the whole shift?", "y")])
+
+    assert code == 0, out
+    assert out.count("May I proceed") == 1
+    assert weights(two_pools) == {"qwen-v1": 0, "qwen-v2": 100}
