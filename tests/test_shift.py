@@ -237,14 +237,14 @@ def test_asks_on_the_terminal_and_a_no_changes_nothing(two_pools: Any, kubeconfi
 
     before = two_pools.snapshot()
     argv = [installed_plugin(), "shift", "qwen", "qwen-v2=10", "--no-record"]
-    code, out = run_in_terminal(argv, plugin_env(kubeconfig), [("May I proceed", "n")])
+    code, out = run_in_terminal(argv, plugin_env(kubeconfig), [("May I proceed", "n")], timeout=90)
 
     assert code == 4, out
     assert "Does this traffic change look correct? May I proceed with deployment?" in out
     assert two_pools.snapshot() == before
 
     answers = [("May I proceed", "y"), ("Send a test request", "n")]
-    code, out = run_in_terminal(argv, plugin_env(kubeconfig), answers)
+    code, out = run_in_terminal(argv, plugin_env(kubeconfig), answers, timeout=90)
     assert code == 0, out
     assert weights(two_pools) == {"qwen-v1": 1, "qwen-v2": 10}
 
@@ -644,7 +644,9 @@ def test_one_approval_on_the_terminal_covers_every_step(two_pools: Any, kubeconf
     from test_terminal import installed_plugin, plugin_env, run_in_terminal
 
     argv = [installed_plugin(), "shift", "qwen", *STEPS, "--no-record"]
-    code, out = run_in_terminal(argv, plugin_env(kubeconfig), [("the whole shift?", "y")])
+    code, out = run_in_terminal(
+        argv, plugin_env(kubeconfig), [("the whole shift?", "y")], timeout=90
+    )
 
     assert code == 0, out
     assert out.count("May I proceed") == 1
