@@ -80,9 +80,13 @@ def name_completion_table(command: click.Command) -> dict[str, object]:
         completion.complete_pools: "pools",
         completion.complete_gateways: "gateways",
         completion.complete_routes: "routes",
+        completion.complete_pool: "pools",
     }
     options: dict[str, tuple[str | None, bool, str | None]] = {}
     argument = None
+    # Several positional arguments (`shift ROUTE POOL=WEIGHT...`): which one a word is, click
+    # decides; the fast completer reads one only.
+    several = sum(isinstance(p, click.Argument) for p in command.params) > 1
     for param in command.params:
         kind = kinds.get(getattr(param, "_custom_shell_complete", None))
         if isinstance(param, click.Option):
@@ -90,7 +94,7 @@ def name_completion_table(command: click.Command) -> dict[str, object]:
                 continue
             for opt in (*param.opts, *param.secondary_opts):
                 options[opt] = (param.name, not (param.is_flag or param.count), kind)
-        elif isinstance(param, click.Argument):
+        elif isinstance(param, click.Argument) and not several:
             argument = (param.name, param.nargs, kind)
     return {"options": options, "argument": argument}
 

@@ -187,3 +187,17 @@ def test_the_shell_scripts_protocol_reaches_the_program() -> None:
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["plain,expose"]
+
+
+def test_shift_completes_the_route_then_pools_and_pools_for_to_and_mirror(
+    cluster: Any, kubeconfig: Path
+) -> None:
+    from fakekube import objects as o
+
+    cluster.add(o.httproute("qwen", pool="qwen-pool"))
+    cluster.add(o.pool_v1("qwen-v2"))
+    assert values(["shift"], "q") == ["qwen"]
+    assert values(["shift", "qwen"], "qwen") == ["qwen-pool", "qwen-v2"]
+    assert values(["shift", "qwen", "qwen-v2=10"], "qwen") == ["qwen-pool"]
+    assert values(["shift", "qwen", "--to"], "qwen-v") == ["qwen-v2"]
+    assert values(["shift", "qwen", "--mirror"], "") == ["qwen-pool", "qwen-v2"]

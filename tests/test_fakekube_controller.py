@@ -217,3 +217,10 @@ def test_stale_mode_and_not_programmed(cluster):
     gw = cluster.get(f"{GW}/v1", "Gateway", "llm", "inference-gateway")["status"]
     assert "addresses" not in gw
     assert {c["type"]: c["status"] for c in gw["conditions"]}["Programmed"] == "False"
+
+
+def test_after_reconcile_is_called_with_the_cluster_after_each_pass(cluster):
+    seen = []
+    sim = settle(cluster, after_reconcile=lambda fake: seen.append(fake))
+    sim.reconcile()
+    assert seen == [cluster, cluster, cluster]

@@ -173,3 +173,36 @@ def test_ctrl_c_in_a_read_only_command_says_interrupted_and_exits_130(
     if case.hanging:
         assert out == ""
     assert cluster.snapshot() == before
+
+
+# --- shift: Ctrl-C mid-shift ----------------------------------------------------------------------
+
+
+def test_ctrl_c_mid_shift_stops_at_the_step_and_leaves_the_route_as_it_is(
+    cluster: Any, kubeconfig: Path, tmp_path: Path
+) -> None:
+    for name in ("qwen-v1", "qwen-v2"):
+        cluster.add(o.pool_v1(name, selector={"app": name}))
+        cluster.add(o.service(f"{name}-epp", ports=[9002]))
+        cluster.add(o.pod(f"{name}-0", labels={"app": name}))
+    cluster.add(o.httproute("qwen", pool="qwen-v1"))  # made by someone else: take it over
+
+    def split() -> dict[str, int]:
+        route = cluster.get(ROUTES, "httproutes", "llm", "qwen")
+        return {r["name"]: r["weight"] for r in route["spec"]["rules"][0]["backendRefs"]}
+
+    record = tmp_path / "record.md"
+    args = ("shift", "qwen", "--to", "qwen-v2", "--steps", "50,100", "--interval", "60s")
+    run = start(kubeconfig, tmp_path, *args, "--yes", "--force-conflicts", "--record", str(record))
+    wait_until(lambda: "waiting for the hold" in run.read()[1], "the hold of step 1")
+    code, out, err = interrupt(run)
+
+    assert code == 130, out + err
+    assert (
+        "interrupted at step 1/2 (50% to qwen-v2): HTTPRoute llm/qwen is left as it is "
+        "(qwen-v1=50 qwen-v2=50)"
+    ) in err
+    assert "Traceback" not in out + err
+    assert split() == {"qwen-v1": 50, "qwen-v2": 50}
+    text = record.read_text()
+    assert "| interrupted | at step 1/2 (50% to qwen-v2) (Ctrl-C): the route is left at" in text

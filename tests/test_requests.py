@@ -432,3 +432,82 @@ def test_rollback_reads_the_route_gateway_and_pools_once_and_writes_twice(routes
         f"PATCH {route}",
     ]
     assert connections == 1
+
+
+# --- shift --------------------------------------------------------------------------------------
+
+
+def _shift_cluster(fake: FakeCluster) -> None:
+    from fakekube import objects as o
+
+    for name in ("qwen-v1", "qwen-v2"):
+        fake.add(o.pool_v1(name, selector={"app": name}))
+        fake.add(o.service(f"{name}-epp", ports=[9002]))
+        fake.add(o.pod(f"{name}-0", labels={"app": name}))
+    route = httproute(
+        "qwen", "llm", pool="qwen-v1", labels={"app.kubernetes.io/managed-by": "kubectl-inferroute"}
+    )
+    fake.add(route)
+
+
+@pytest.mark.parametrize("routes", SIZES)
+def test_shift_one_step_fits_in_expose_s_12_requests_whatever_the_cluster(routes: int) -> None:
+    with cluster_with_routes(routes) as fake:
+        _shift_cluster(fake)
+        result, sent, connections = run(
+            fake,
+            "shift",
+            "qwen",
+            "qwen-v2=10",
+            "qwen-v1=90",
+            "-n",
+            "llm",
+            "--yes",
+            "--force-conflicts",
+            "--no-wait",
+            "--no-record",
+        )
+
+    assert result.exit_code == 0, result.output
+    assert len(sent) <= 12, "\n".join(sent)
+    assert sent.count("GET /apis") == 1
+    assert not any(s.endswith("/httproutes") for s in sent)  # no list of routes at all
+    assert connections == 1
+
+
+def test_each_progressive_step_adds_a_fixed_number_of_requests() -> None:
+    from fakekube import ControllerSim
+
+    def count(steps: str) -> list[str]:
+        with cluster_with_routes(0) as fake, ControllerSim(fake, delay=0.02):
+            _shift_cluster(fake)
+            result, sent, _ = run(
+                fake,
+                "shift",
+                "qwen",
+                "--to",
+                "qwen-v2",
+                "--steps",
+                steps,
+                "-n",
+                "llm",
+                "--yes",
+                "--force-conflicts",
+                "--no-record",
+            )
+        assert result.exit_code == 0, result.output
+        return sent
+
+    # The same pools are gated either way: the difference is one step's requests.
+    two, three = count("50,100"), count("25,50,100")
+    step = Counter(three) - Counter(two)
+    route = "/apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen"
+    assert step[f"PATCH {route}"] == 2  # its server dry-run and its apply
+    assert step["GET /api/v1/namespaces/llm/pods"] == 1  # the gate: the pool's pods, one page
+    assert step["GET /api/v1/namespaces/llm/services/qwen-v2-epp"] == 1  # and its picker
+    # Polls for the verdict (the controller answers within a poll or two), the Gateway and the
+    # two pools for the tables: never a list of routes, nothing per route in the cluster.
+    assert 1 <= step[f"GET {route}"] <= 3
+    assert sum(step.values()) <= 10, step
+    assert not any(s.endswith("/httproutes") for s in three)
+    assert len(two) <= 30, "\n".join(two)

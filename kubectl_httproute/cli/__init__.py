@@ -50,6 +50,7 @@ SUBCOMMANDS = {
     "status": ("status", "status"),
     "history": ("history", "history"),
     "rollback": ("rollback", "rollback"),
+    "shift": ("shift", "shift"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),
 }

@@ -83,6 +83,13 @@ def complete_pools(
     return _names("pools", ctx, incomplete, tuple(ctx.params.get(param.name or "") or ()))
 
 
+def complete_pool(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """InferencePool names for an option naming one pool (`shift --to`, `--mirror`)."""
+    return _names("pools", ctx, incomplete)
+
+
 def complete_gateways(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import click
 
@@ -12,8 +12,16 @@ from ..core.preflight import blocked_error, blocking
 from ..render.findings import render_findings
 from .common import heading, say, stdin_is_tty
 
-if TYPE_CHECKING:
-    from ..core.options import ExposeOptions
+
+class GrantOptions(Protocol):
+    """The flags the grant question reads (expose's and shift's options have them)."""
+
+    @property
+    def create_reference_grant(self) -> bool: ...
+    @property
+    def yes(self) -> bool: ...
+    @property
+    def dry_run(self) -> str: ...
 
 
 def print_findings(findings: Sequence[Finding], human: bool) -> None:
@@ -36,7 +44,7 @@ def stop_if_blocked(findings: Sequence[Finding]) -> None:
         raise blocked_error(stops)
 
 
-def decide_grants(options: ExposeOptions, grants: list[dict[str, Any]]) -> bool:
+def decide_grants(options: GrantOptions, grants: list[dict[str, Any]]) -> bool:
     """Create the missing grants? --create-reference-grant, else ask when there is a terminal."""
     if not grants:
         return False

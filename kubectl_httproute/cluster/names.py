@@ -43,7 +43,7 @@ def candidates(
     lead = f"{namespace}/" if slash else ""
     names = list_names(flags, KINDS[kind], namespace or None)
     offered = [lead + name for name in names if name.startswith(prefix)]
-    taken = set(chosen)
+    taken = {value.partition("=")[0] for value in chosen}  # a pool given with its weight too
     return [value for value in offered if value not in taken]
 
 

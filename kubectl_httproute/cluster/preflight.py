@@ -44,6 +44,7 @@ from ..core.preflight import (
     required_access,
     rules_allow,
 )
+from ..core.shift import PoolHealth
 from ..errors import ApiError
 from . import readers
 from .contract import Cluster
@@ -318,3 +319,62 @@ def undo_grants(client: Cluster, api: ResourceApi, created: Sequence[ObjectRef])
         except Exception:  # best effort: report what is left rather than hide the first error
             left.append(str(ref))
     return left
+
+
+# --- shift ---------------------------------------------------------------------------------------
+
+
+def read_pool_health(
+    client: Cluster, pools: Sequence[tuple[ObjectRef, PoolState | None]]
+) -> list[PoolHealth]:
+    """What the gates read of each pool: its pods (one page) and its endpoint picker Service.
+
+    Two requests a pool, whatever the size of the cluster; a read refused (403) is None."""
+    health = []
+    for ref, pool in pools:
+        pods: PodCount | None = None
+        picker: bool | None = None
+        if pool is not None:
+            pods = _tolerant_pod_count(client, ref.namespace, pool.selector_text)
+            if pool.picker:
+                try:
+                    picker = readers.service_exists(client, ref.namespace, pool.picker)
+                except ApiError as error:
+                    if error.status != 403:
+                        raise
+        health.append(PoolHealth(ref, pool, pods, picker))
+    return health
+
+
+def run_shift_preflight(
+    client: Cluster,
+    served: ServedApis,
+    route: ObjectRef,
+    pools: Sequence[tuple[ObjectRef, PoolState | None]],
+    *,
+    force: bool,
+    create_grants: bool,
+) -> PreflightResult:
+    """Permissions, ReferenceGrants for pools in other namespaces, and the gates of every pool
+    that will get traffic (`pools`)."""
+    from ..core.shift import check_gates, required_shift_access
+
+    result = PreflightResult(grant_api=served.reference_grants)
+    pool_refs = [(ref, pool.group) for ref, pool in pools if pool is not None]
+    result.findings += check_permissions(
+        review_access(client, required_shift_access(route, pool_refs)),
+        "you may patch the HTTPRoute and read the pools, their pods and Services",
+    )
+    grants_by_ns: dict[str, list[GrantState]] = {}
+    foreign = sorted({ref.namespace for ref, _ in pool_refs if ref.namespace != route.namespace})
+    if foreign and served.reference_grants is not None:
+        for namespace in foreign:
+            grants_by_ns[namespace] = _tolerant_grants(client, served.reference_grants, namespace)
+        result.grants = missing_reference_grants(route.namespace, pool_refs, grants_by_ns)
+        for grant in result.grants:
+            grant["apiVersion"] = served.reference_grants.api_version
+        result.findings += check_reference_grants(
+            route.namespace, pool_refs, grants_by_ns, create=create_grants
+        )
+    result.findings += check_gates(read_pool_health(client, pools), force=force)
+    return result

@@ -324,3 +324,154 @@ def build_delete_options(
         record_path=record_path,
         no_record=no_record,
     )
+
+
+class ShiftOptions(NamedTuple):
+    """What `shift` was asked to do, checked; namespaces filled in by `complete`."""
+
+    namespace: str
+    route: str
+    pools: tuple[PoolRequest, ...]  # POOL=WEIGHT, each with its weight
+    to: PoolRequest | None  # --to POOL (progressive)
+    steps: tuple[int, ...]  # --steps, percent of traffic to --to at each step
+    interval_ms: int  # --interval: the hold at each step
+    probe: bool
+    mirror: PoolRequest | None  # --mirror POOL=PERCENT (the percent in `weight`)
+    no_mirror: bool
+    dry_run: str
+    output: str | None
+    yes: bool
+    force_conflicts: bool
+    force: bool
+    wait: bool
+    wait_timeout_ms: int
+    record_path: str | None
+    no_record: bool
+    create_reference_grant: bool = False
+
+    @property
+    def progressive(self) -> bool:
+        return self.to is not None
+
+    def complete(self, namespace: str) -> ShiftOptions:
+        """Pools named without a namespace are in the route's."""
+
+        def fill(p: PoolRequest) -> PoolRequest:
+            return p if p.namespace_given else p._replace(ref=ObjectRef(namespace, p.ref.name))
+
+        return self._replace(
+            namespace=namespace,
+            pools=tuple(fill(p) for p in self.pools),
+            to=fill(self.to) if self.to is not None else None,
+            mirror=fill(self.mirror) if self.mirror is not None else None,
+        )
+
+
+def build_shift_options(
+    *,
+    namespace: str | None,
+    route: str,
+    pools: tuple[str, ...],
+    to: str | None,
+    steps: str | None,
+    interval: str | None,
+    probe: bool,
+    mirror: str | None,
+    no_mirror: bool,
+    dry_run: str,
+    output: str | None,
+    yes: bool,
+    force_conflicts: bool,
+    force: bool,
+    wait: bool,
+    timeout: str,
+    record_path: str | None,
+    no_record: bool,
+    create_reference_grant: bool = False,
+) -> ShiftOptions:
+    """Check every flag of `shift`; the namespace may still be unknown ("" until `complete`)."""
+    from .shift import parse_mirror, parse_steps
+
+    ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
+    validation.check_dns_subdomain(route, "ROUTE")
+    requests = []
+    for text in pools:
+        ref, weight = validation.parse_pool_arg(text, ns or "default")
+        if weight is None:
+            raise InvalidInput(
+                f'POOL "{text}": shift needs the weight', f"give it: {ref.name}=WEIGHT, e.g. =10"
+            )
+        requests.append(PoolRequest(ref, weight, namespace_given="/" in text.split("=")[0]))
+    seen = set()
+    for p in requests:
+        if p.ref in seen:
+            raise InvalidInput(f'pool "{p.ref.name}" is named twice', "name each pool once")
+        seen.add(p.ref)
+    to_request = None
+    if to is not None:
+        to_ref = validation.parse_object_ref(to, ns or "default", "--to", example="e.g. qwen-v2")
+        to_request = PoolRequest(to_ref, None, namespace_given="/" in to)
+        if requests:
+            raise InvalidInput(
+                "--to and POOL=WEIGHT arguments contradict each other",
+                "shift in steps with --to POOL --steps 10,50,100, or set weights with POOL=WEIGHT",
+            )
+        if steps is None:
+            raise InvalidInput("--to needs --steps", "e.g. --to qwen-v2 --steps 10,50,100")
+    elif steps is not None or interval is not None or probe:
+        raise InvalidInput(
+            "--steps, --interval and --probe belong to a progressive shift",
+            "add --to POOL, e.g. --to qwen-v2 --steps 10,50,100 --interval 5m",
+        )
+    shares = parse_steps(steps) if steps is not None else ()
+    interval_ms = durations.parse_duration(interval or "0s", "--interval").milliseconds
+    mirror_request = None
+    if mirror is not None:
+        parsed = parse_mirror(mirror, ns or "default")
+        mirror_request = PoolRequest(
+            parsed.ref, parsed.percent, namespace_given="/" in mirror.split("=")[0]
+        )
+    if mirror is not None and no_mirror:
+        raise InvalidInput("--mirror and --no-mirror contradict each other", "use one of them")
+    if to_request is not None and (mirror is not None or no_mirror):
+        raise InvalidInput(
+            "--mirror and --no-mirror cannot be combined with --to",
+            "mirror first (shift ROUTE --mirror POOL=10), then shift in steps",
+        )
+    if not requests and to_request is None and mirror is None and not no_mirror:
+        raise InvalidInput(
+            "shift needs what to change",
+            "give POOL=WEIGHT..., --to POOL --steps 10,50,100, --mirror POOL=PERCENT or "
+            "--no-mirror",
+        )
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    if to_request is not None and not wait:
+        raise InvalidInput(
+            "--no-wait cannot be combined with --to",
+            "each step waits for the controller's verdict before the next",
+        )
+    return ShiftOptions(
+        namespace=ns,
+        route=route,
+        pools=tuple(requests),
+        to=to_request,
+        steps=shares,
+        interval_ms=interval_ms,
+        probe=probe,
+        mirror=mirror_request,
+        no_mirror=no_mirror,
+        dry_run=dry_run,
+        output=output,
+        yes=yes,
+        force_conflicts=force_conflicts,
+        force=force,
+        wait=wait,
+        wait_timeout_ms=wait_timeout.milliseconds,
+        record_path=record_path,
+        no_record=no_record,
+        create_reference_grant=create_reference_grant,
+    )

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .objects import EXAMPLE_CONTROLLER, GKE_CONTROLLER
@@ -84,6 +85,7 @@ class ControllerSim:
         poll: float = 0.02,
         record_events: bool = False,
         sticky_not_found: bool = False,
+        after_reconcile: Callable[[Any], None] | None = None,
     ):
         self.cluster = cluster
         self.delay = delay
@@ -102,6 +104,9 @@ class ControllerSim:
         # A BackendNotFound stays until the route's generation changes: the controller never
         # looks again when the pool appears (llm-d-modelservice#65).
         self.sticky_not_found = sticky_not_found
+        # A test's hook, called with the cluster after each pass: e.g. to turn a pool's pods
+        # unready once a route sends it half the traffic (a failing canary).
+        self.after_reconcile = after_reconcile
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconciles = 0
@@ -256,6 +261,8 @@ class ControllerSim:
         for key, gw in gateways.items():
             self._reconcile_gateway(gw, attached, key)
         self._reconcile_pools(gateways, accepted_refs)
+        if self.after_reconcile is not None:
+            self.after_reconcile(self.cluster)
 
     def _reconcile_route(
         self,
