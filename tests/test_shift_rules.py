@@ -116,3 +116,78 @@ def test_a_mirror_to_a_pool_on_envoy_ai_gateway_names_its_limit(
     )
     assert result.exit_code == 0, result.output
     assert "PR#2205" in result.output or "ai-gateway#2205" in result.output
+
+
+# --- --remove ----------------------------------------------------------------------------------
+
+
+def split_route(cluster: Any) -> None:
+    canary_pool(cluster)
+    result = run(
+        "expose",
+        "qwen-pool=0",
+        "qwen-b=100",
+        "--gateway",
+        "inference-gateway",
+        "--yes",
+        "--no-record",
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_remove_takes_the_old_pool_off_the_route(cluster: Any, kubeconfig: Path) -> None:
+    split_route(cluster)
+    result = run("shift", "qwen-pool", "--remove", "qwen-pool", "--yes", "--no-record")
+    assert result.exit_code == 0, result.output
+    refs = stored(cluster)["spec"]["rules"][0]["backendRefs"]
+    assert [(r["name"], r["weight"]) for r in refs] == [("qwen-b", 100)]
+    assert "Verdict: Ready" in result.output
+
+
+def test_remove_takes_a_mirror_to_that_pool_off_too(cluster: Any, kubeconfig: Path) -> None:
+    split_route(cluster)
+    assert (
+        run("shift", "qwen-pool", "--mirror", "qwen-pool=10", "--yes", "--no-record").exit_code == 0
+    )
+    result = run("shift", "qwen-pool", "--remove", "qwen-pool", "--yes", "--no-record")
+    assert result.exit_code == 0, result.output
+    assert "filters" not in stored(cluster)["spec"]["rules"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--remove", "qwen-b", "--remove", "qwen-pool"), "would leave rule 1 with no backend"),
+        (("--remove", "nope"), "InferencePool llm/nope is not on the route"),
+        (("--remove", "qwen-b"), "every pool of the route would have weight 0"),
+    ],
+)
+def test_a_removal_that_would_break_the_route_changes_nothing(
+    cluster: Any, kubeconfig: Path, args: tuple[str, ...], message: str
+) -> None:
+    split_route(cluster)
+    before = cluster.snapshot()
+    cluster.clear_requests()
+    result = run("shift", "qwen-pool", *args, "--yes", "--no-record")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert real_writes(cluster) == []
+    assert cluster.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--to", "qwen-b", "--steps", "100", "--remove", "qwen-pool"), "--remove cannot be"),
+        (("qwen-pool=1", "--remove", "qwen-pool"), "is given a weight and --remove"),
+        (("--remove", "Bad_Name"), "--remove"),
+    ],
+)
+def test_remove_refuses_contradicting_flags_before_any_request(
+    cluster: Any, kubeconfig: Path, args: tuple[str, ...], message: str
+) -> None:
+    cluster.clear_requests()
+    result = run("shift", "qwen-pool", *args, "--yes")
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert cluster.requests == []

@@ -75,6 +75,9 @@ says why and exits 3; Ctrl-C stops at the current step and leaves the route as i
 responses are discarded); --no-mirror removes it. Mirroring to an InferencePool is
 implementation-specific: check that your Gateway implementation supports it.
 
+--remove POOL takes a pool's backendRef off the route (a mirror to it too), so the pool can be
+deleted without leaving the route a reference it cannot resolve; its weight goes to the others.
+
 --dry-run=client prints the route that would be applied without sending any write (it still
 reads the route and the pools it adds).
 
@@ -91,6 +94,10 @@ Examples:
 \b
   # Progressive: 10%, 50%, then all of it, holding each step 5 minutes, probing as it goes
   kubectl inferroute shift qwen --to qwen-v2 --steps 10,50,100 --interval 5m --probe -n llm
+
+\b
+  # Done: take the old version off the route, then its pool can go
+  kubectl inferroute shift qwen --remove qwen-v1 -n llm
 
 \b
   # Review what the server would store, never apply
@@ -129,6 +136,15 @@ Examples:
     shell_complete=complete_pool,
 )
 @click.option("--no-mirror", is_flag=True, help="Remove the route's RequestMirror filters.")
+@click.option(
+    "--remove",
+    "remove",
+    multiple=True,
+    metavar="[NAMESPACE/]POOL",
+    help="Take this pool's backendRef off the route (its weight goes to the others), e.g. "
+    "the old version once it has weight 0, before deleting its pool. Repeatable.",
+    shell_complete=complete_pool,
+)
 @click.option(
     "--dry-run",
     type=click.Choice(DRY_RUN_MODES),
@@ -191,6 +207,7 @@ def shift(ctx: click.Context, /, **params: Any) -> None:
         probe=params["probe"],
         mirror=params["mirror"],
         no_mirror=params["no_mirror"],
+        remove=params["remove"],
         dry_run=params["dry_run"],
         output=params["output"],
         yes=params["yes"],
@@ -292,7 +309,14 @@ def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Pl
                 int(options.mirror.weight or 0),
             )
         weights = {p.ref: int(p.weight or 0) for p in options.pools}
-        rules = plan_change(existing, weights, added, mirror, no_mirror=options.no_mirror)
+        rules = plan_change(
+            existing,
+            weights,
+            added,
+            mirror,
+            no_mirror=options.no_mirror,
+            removed=[p.ref for p in options.remove],
+        )
     return Plan(existing, pools, rules, steps, owned)
 
 

@@ -348,6 +348,7 @@ class ShiftOptions(NamedTuple):
     record_path: str | None
     no_record: bool
     create_reference_grant: bool = False
+    remove: tuple[PoolRequest, ...] = ()  # --remove POOL: backendRefs taken off the route
 
     @property
     def progressive(self) -> bool:
@@ -364,6 +365,7 @@ class ShiftOptions(NamedTuple):
             pools=tuple(fill(p) for p in self.pools),
             to=fill(self.to) if self.to is not None else None,
             mirror=fill(self.mirror) if self.mirror is not None else None,
+            remove=tuple(fill(p) for p in self.remove),
         )
 
 
@@ -388,6 +390,7 @@ def build_shift_options(
     record_path: str | None,
     no_record: bool,
     create_reference_grant: bool = False,
+    remove: tuple[str, ...] = (),
 ) -> ShiftOptions:
     """Check every flag of `shift`; the namespace may still be unknown ("" until `complete`)."""
     from .shift import parse_mirror, parse_steps
@@ -438,11 +441,25 @@ def build_shift_options(
             "--mirror and --no-mirror cannot be combined with --to",
             "mirror first (shift ROUTE --mirror POOL=10), then shift in steps",
         )
-    if not requests and to_request is None and mirror is None and not no_mirror:
+    removals = []
+    for text in remove:
+        ref = validation.parse_object_ref(text, ns or "default", "--remove", example="e.g. qwen-v1")
+        if ref in seen:
+            raise InvalidInput(
+                f'pool "{ref.name}" is given a weight and --remove',
+                "remove it, or set its weight: one of them",
+            )
+        removals.append(PoolRequest(ref, None, namespace_given="/" in text))
+    if removals and to_request is not None:
+        raise InvalidInput(
+            "--remove cannot be combined with --to",
+            "shift in steps first; remove the old pool once it has weight 0",
+        )
+    if not requests and to_request is None and mirror is None and not no_mirror and not removals:
         raise InvalidInput(
             "shift needs what to change",
-            "give POOL=WEIGHT..., --to POOL --steps 10,50,100, --mirror POOL=PERCENT or "
-            "--no-mirror",
+            "give POOL=WEIGHT..., --to POOL --steps 10,50,100, --mirror POOL=PERCENT, "
+            "--no-mirror or --remove POOL",
         )
     if dry_run not in DRY_RUN_MODES:
         raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
@@ -474,4 +491,5 @@ def build_shift_options(
         record_path=record_path,
         no_record=no_record,
         create_reference_grant=create_reference_grant,
+        remove=tuple(removals),
     )

@@ -291,6 +291,54 @@ def mirror_backend(
     return PoolBackend(ref.name, ref.namespace, group, port or (pool.port if pool else 8000))
 
 
+def without_pools(
+    rules: Sequence[Mapping[str, Any]], route_namespace: str, removed: Sequence[ObjectRef]
+) -> list[dict[str, Any]]:
+    """Rules without the removed pools' backendRefs (and mirrors to them): the pool may then be
+    deleted without leaving the route a reference it cannot resolve."""
+    out = [copy.deepcopy(dict(r)) for r in rules]
+    if not removed:
+        return out
+    gone = set(removed)
+    found: set[ObjectRef] = set()
+    for index in pool_rule_indexes(out):
+        rule = out[index]
+        kept = []
+        for ref in rule.get("backendRefs") or []:
+            if is_pool_ref(ref) and ref_of(ref, route_namespace) in gone:
+                found.add(ref_of(ref, route_namespace))
+            else:
+                kept.append(ref)
+        if not kept:
+            raise InvalidInput(
+                f"removing {', '.join(str(r) for r in removed)} would leave rule {index + 1} "
+                "with no backend, so the Gateway would answer its requests with an error",
+                "give another pool traffic first (shift ROUTE POOL=WEIGHT), or delete the route",
+            )
+        rule["backendRefs"] = kept
+        filters = [
+            f
+            for f in rule.get("filters") or []
+            if not (
+                f.get("type") == "RequestMirror"
+                and is_pool_ref((f.get("requestMirror") or {}).get("backendRef"))
+                and ref_of(f["requestMirror"]["backendRef"], route_namespace) in gone
+            )
+        ]
+        if filters:
+            rule["filters"] = filters
+        else:
+            rule.pop("filters", None)
+        check_rule_weights(rule, route_namespace)
+    missing = [ref for ref in removed if ref not in found]
+    if missing:
+        raise InvalidInput(
+            f"InferencePool {missing[0]} is not on the route: there is nothing to remove",
+            "see the route's pools with `kubectl inferroute status ROUTE`",
+        )
+    return out
+
+
 def plan_change(
     route: Mapping[str, Any],
     weights: Mapping[ObjectRef, int],
@@ -298,10 +346,13 @@ def plan_change(
     mirror: tuple[PoolBackend, int] | None,
     *,
     no_mirror: bool,
+    removed: Sequence[ObjectRef] = (),
 ) -> list[dict[str, Any]]:
-    """One step's rules: the weights given, then the mirror set (or removed)."""
+    """One step's rules: the removed pools taken off, the weights given, then the mirror set
+    (or removed)."""
     namespace = route_ref(route).namespace
-    rules = with_weights(live_rules(route), namespace, weights, added)
+    rules = without_pools(live_rules(route), namespace, removed)
+    rules = with_weights(rules, namespace, weights, added)
     if mirror is not None:
         rules = with_mirror(rules, namespace, mirror[0], mirror[1])
     elif no_mirror:
