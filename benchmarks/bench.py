@@ -337,6 +337,41 @@ def commands(table: Table, home: Path, n: int) -> None:
             ),
             note=" (vs kubectl apply --server-side --force-conflicts)",
         )
+        # The same weight change each run: both sides send it as a server dry-run.
+        weights = (
+            '{"spec":{"rules":[{"backendRefs":[{"group":"inference.networking.k8s.io",'
+            '"kind":"InferencePool","name":"qwen-pool","port":8000,"weight":50}]}]}}'
+        )
+        table.add(
+            "shift qwen-pool=50 --dry-run=server",
+            *paired(
+                plugin(
+                    "shift",
+                    "qwen-pool",
+                    "qwen-pool=50",
+                    "--dry-run=server",
+                    "--yes",
+                    "--no-record",
+                    "--force-conflicts",
+                ),
+                [
+                    k,
+                    "patch",
+                    "httproute",
+                    "qwen-pool",
+                    "--type",
+                    "merge",
+                    "-p",
+                    weights,
+                    "--dry-run=server",
+                ]
+                if k
+                else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl patch --type merge --dry-run=server)",
+        )
         # Nothing deleted, so every run finds the route again: both sides dry-run on the server.
         table.add(
             "delete --dry-run=server --yes",
