@@ -22,6 +22,7 @@ from ..core.options import (
     check_global_flags,
 )
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
+from .change_flags import record_flags, wait_flags
 from .change_steps import Journal, Progress, ask_approval, for_display, print_object, save_record
 from .common import (
     GlobalFlags,
@@ -103,28 +104,16 @@ Examples:
 )
 @click.option("-y", "--yes", is_flag=True, help="Delete without asking (the grant offered too).")
 @click.option(
-    "--force", is_flag=True, help="Delete a route that kubectl-inferroute did not create."
+    "--force",
+    is_flag=True,
+    help="Delete a route that kubectl-inferroute did not create, or that a Helm release, a "
+    "KServe LLMInferenceService or an Envoy AI Gateway AIGatewayRoute owns.",
 )
-@click.option(
-    "--wait/--no-wait",
-    default=True,
-    show_default=True,
-    help="Wait until the API server no longer has the route.",
+@wait_flags(
+    wait_help="Wait until the API server no longer has the route.",
+    timeout_help="How long to wait for the route to be gone (0: look once, without waiting).",
 )
-@click.option(
-    "--timeout",
-    default="60s",
-    show_default=True,
-    metavar="DURATION",
-    help="How long to wait for the route to be gone (0: look once, without waiting).",
-)
-@click.option(
-    "--record",
-    "record_path",
-    metavar="PATH",
-    help="Write the deletion record here. [default: ./ROUTE-TIMESTAMP.inferroute.md]",
-)
-@click.option("--no-record", is_flag=True, help="Do not write a deletion record.")
+@record_flags("deletion")
 @kube_flags
 @click.pass_context
 def delete(ctx: click.Context, /, **params: Any) -> None:

@@ -14,7 +14,6 @@ from ..core.discovery import Choice, several_error
 from ..core.model import HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
 from ..core.options import (
     DRY_RUN_MODES,
-    OUTPUT_FORMATS,
     ExposeOptions,
     build_expose_options,
     check_global_flags,
@@ -26,6 +25,7 @@ from ..errors import (
     InvalidInput,
     NotApproved,
 )
+from .change_flags import apply_flags, record_flags, wait_flags
 from .change_steps import (
     ChangeRun,
     Journal,
@@ -50,7 +50,6 @@ from .common import (
 from .completion import complete_gateways, complete_pools
 from .flagsyntax import KubectlCommand
 from .interrupts import WRITES
-from .output import OutputFormat
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -175,17 +174,7 @@ Examples:
     help="client: print without contacting the cluster; server: dry-run on the "
     "server, never apply.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=OutputFormat(OUTPUT_FORMATS),
-    help="yaml|json: print the object (dry-run result or applied object) instead of the human "
-    "view; jsonpath=TEMPLATE: its fields (kubectl's JSONPath).",
-)
-@click.option("-y", "--yes", is_flag=True, help="Apply without asking.")
-@click.option(
-    "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
-)
+@apply_flags
 @click.option(
     "--force",
     is_flag=True,
@@ -198,26 +187,8 @@ Examples:
     is_flag=True,
     help="Create the ReferenceGrant a pool in another namespace needs (asked when interactive).",
 )
-@click.option(
-    "--wait/--no-wait",
-    default=True,
-    show_default=True,
-    help="Wait for the gateway controller's verdict.",
-)
-@click.option(
-    "--timeout",
-    default="60s",
-    show_default=True,
-    metavar="DURATION",
-    help="How long to wait for the verdict (0: look once, without waiting).",
-)
-@click.option(
-    "--record",
-    "record_path",
-    metavar="PATH",
-    help="Write the deployment record here. [default: ./ROUTE-TIMESTAMP.inferroute.md]",
-)
-@click.option("--no-record", is_flag=True, help="Do not write a deployment record.")
+@wait_flags()
+@record_flags()
 @kube_flags
 @click.pass_context
 def expose(ctx: click.Context, /, **params: Any) -> None:

@@ -14,12 +14,12 @@ import click
 from ..core.model import HTTPROUTES, ObjectRef
 from ..core.options import (
     DRY_RUN_MODES,
-    OUTPUT_FORMATS,
     RollbackOptions,
     build_rollback_options,
     check_global_flags,
 )
 from ..errors import EXIT_OK, InvalidInput, NotFound
+from .change_flags import apply_flags, record_flags, wait_flags
 from .change_steps import (
     ChangeRun,
     Journal,
@@ -34,7 +34,6 @@ from .common import GlobalFlags, global_flags, heading, kube_flags, open_cluster
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
 from .interrupts import WRITES
-from .output import OutputFormat
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -93,40 +92,15 @@ APPROVAL_QUESTION = "Roll the HTTPRoute back to this revision? May I proceed?"
     help="client: print what would be applied, sending only reads (the route); server: "
     "dry-run on the server, never apply.",
 )
+@apply_flags
 @click.option(
-    "-o",
-    "--output",
-    type=OutputFormat(OUTPUT_FORMATS),
-    help="yaml|json: print the object (dry-run result or applied object) instead of the human "
-    "view; jsonpath=TEMPLATE: its fields (kubectl's JSONPath).",
+    "--force",
+    is_flag=True,
+    help="Restore even when an InferencePool the revision names is gone, or when a Helm "
+    "release, a KServe LLMInferenceService or an Envoy AI Gateway AIGatewayRoute owns the route.",
 )
-@click.option("-y", "--yes", is_flag=True, help="Apply without asking.")
-@click.option(
-    "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
-)
-@click.option(
-    "--force", is_flag=True, help="Restore even when an InferencePool the revision names is gone."
-)
-@click.option(
-    "--wait/--no-wait",
-    default=True,
-    show_default=True,
-    help="Wait for the gateway controller's verdict.",
-)
-@click.option(
-    "--timeout",
-    default="60s",
-    show_default=True,
-    metavar="DURATION",
-    help="How long to wait for the verdict (0: look once, without waiting).",
-)
-@click.option(
-    "--record",
-    "record_path",
-    metavar="PATH",
-    help="Write the deployment record here. [default: ./ROUTE-TIMESTAMP.inferroute.md]",
-)
-@click.option("--no-record", is_flag=True, help="Do not write a deployment record.")
+@wait_flags()
+@record_flags()
 @kube_flags
 @click.pass_context
 def rollback(ctx: click.Context, /, **params: Any) -> None:

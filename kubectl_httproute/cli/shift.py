@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..core.model import HTTPROUTES, ObjectRef, PoolBackend
-from ..core.options import DRY_RUN_MODES, OUTPUT_FORMATS, ShiftOptions, build_shift_options
+from ..core.options import DRY_RUN_MODES, ShiftOptions, build_shift_options
 from ..core.options import check_global_flags as _check_global_flags
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
+from .change_flags import apply_flags, record_flags, wait_flags
 from .change_steps import (
     ChangeRun,
     Journal,
@@ -40,7 +41,6 @@ from .common import GlobalFlags, global_flags, heading, kube_flags, open_cluster
 from .completion import complete_pool, complete_pools, complete_routes
 from .flagsyntax import KubectlCommand
 from .interrupts import INTERRUPTED, WRITES
-from .output import OutputFormat
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -153,43 +153,20 @@ Examples:
     help="client: print without sending a write (reads the route); server: dry-run on the "
     "server, never apply.",
 )
+@apply_flags
 @click.option(
-    "-o",
-    "--output",
-    type=OutputFormat(OUTPUT_FORMATS),
-    help="yaml|json: print the object (dry-run result or applied object) instead of the human "
-    "view; jsonpath=TEMPLATE: its fields (kubectl's JSONPath).",
+    "--force",
+    is_flag=True,
+    help="Apply even when a pool fails a gate, or when a Helm release, a KServe "
+    "LLMInferenceService or an Envoy AI Gateway AIGatewayRoute owns the route.",
 )
-@click.option("-y", "--yes", is_flag=True, help="Apply without asking.")
-@click.option(
-    "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
-)
-@click.option("--force", is_flag=True, help="Apply even when a pool fails a gate.")
 @click.option(
     "--create-reference-grant",
     is_flag=True,
     help="Create the ReferenceGrant a pool in another namespace needs (asked when interactive).",
 )
-@click.option(
-    "--wait/--no-wait",
-    default=True,
-    show_default=True,
-    help="Wait for the gateway controller's verdict.",
-)
-@click.option(
-    "--timeout",
-    default="60s",
-    show_default=True,
-    metavar="DURATION",
-    help="How long to wait for each verdict (0: look once, without waiting).",
-)
-@click.option(
-    "--record",
-    "record_path",
-    metavar="PATH",
-    help="Write the deployment record here. [default: ./ROUTE-TIMESTAMP.inferroute.md]",
-)
-@click.option("--no-record", is_flag=True, help="Do not write a deployment record.")
+@wait_flags(timeout_help="How long to wait for each verdict (0: look once, without waiting).")
+@record_flags()
 @kube_flags
 @click.pass_context
 def shift(ctx: click.Context, /, **params: Any) -> None:
