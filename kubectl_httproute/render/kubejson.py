@@ -58,7 +58,8 @@ def _flat_encoder(inner: str) -> Callable[[Any, int], Sequence[str]]:
 
 
 def _scalar(value: Any) -> str | None:
-    """A scalar's JSON as json.dumps writes it; None for a container."""
+    """A scalar's (or an empty container's) JSON as json.dumps writes it; None for a container
+    with something in it."""
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
@@ -75,32 +76,49 @@ def _scalar(value: Any) -> str | None:
     return "".join(_flat_encoder("")(value, 0))  # floats (NaN as json.dumps spells it), errors
 
 
-def _encode(value: Any, pad: str) -> str:
-    """One container at the nesting of `pad`, without Go's escapes (applied once, on the whole).
+def _leaf(value: Any) -> str:
+    text = _scalar(value)
+    assert text is not None, "a container with something in it is no leaf"
+    return text
 
-    A container of scalars goes to the C encoder whole; a deeper one member by member."""
+
+def _encode(value: Any, pad: str) -> str:
+    """One non-empty container at the nesting of `pad`, without Go's escapes (applied once, on
+    the whole).
+
+    Its scalar members go to the C encoder in one call, with this nesting's separator: no string
+    can hold a raw newline, so splitting on the separator gives the members back, in sorted
+    order, to interleave with the nested ones."""
     inner = pad + INDENT
+    separator = ",\n" + inner
     if type(value) is dict:
-        members = []
-        nested = False
-        for key in sorted(value):
-            item = value[key]
-            text = _scalar(item)
-            if text is None:
-                text = _encode(item, inner)
-                nested = True
-            members.append(encode_basestring(key) + ": " + text)
+        nested = {k: v for k, v in value.items() if type(v) in _CONTAINERS and v}
         if not nested:
-            del members
             body = "".join(_flat_encoder(inner)(value, 0))[1:-1]
         else:
-            body = (",\n" + inner).join(members)
+            scalars = {k: v for k, v in value.items() if k not in nested}
+            flat = iter(
+                "".join(_flat_encoder(inner)(scalars, 0))[1:-1].split(separator) if scalars else ()
+            )
+            body = separator.join(
+                [
+                    encode_basestring(key) + ": " + _encode(nested[key], inner)
+                    if key in nested
+                    else next(flat)
+                    for key in sorted(value)
+                ]
+            )
         return "{\n" + inner + body + "\n" + pad + "}"
-    items = []
-    for item in value:
-        text = _scalar(item)
-        items.append(_encode(item, inner) if text is None else text)
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
+    if not any(type(item) in _CONTAINERS and item for item in value):
+        body = "".join(_flat_encoder(inner)(value, 0))[1:-1]
+    else:
+        body = separator.join(
+            [
+                _encode(item, inner) if type(item) in _CONTAINERS and item else _leaf(item)
+                for item in value
+            ]
+        )
+    return "[\n" + inner + body + "\n" + pad + "]"
 
 
 def render_value(value: Any, level: int = 0) -> str:
