@@ -18,6 +18,7 @@ console script instead.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -103,6 +104,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str]] = []
+        self.notes: list[str] = []  # printed under the table
 
     def add(
         self,
@@ -132,6 +134,8 @@ class Table:
         widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(5)]
         for row in [head, tuple("-" * w for w in widths), *self.rows]:
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        for note in self.notes:
+            print(note)
 
 
 def runs(cmd: list[str], env: dict[str, str], n: int) -> list[tuple[float, float]]:
@@ -326,6 +330,7 @@ def krew_bundle(table: Table, bundle: Path, home: Path, n: int) -> None:
 
 
 def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
+    peaks: dict[str, list[tuple[int, float, float | None]]] = {}
     for size in sizes:
         print(f"{size} routes", file=sys.stderr)
         with server(size, home) as env:
@@ -336,17 +341,37 @@ def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
             )
             if kubectl:
                 measure(kubectl, env)  # kubectl's discovery cache, as on a user's machine
-            table.add(
-                f"{size} routes: status -A -o json",
-                *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n),
-            )
-            table.add(f"{size} routes: status -A", *paired(plugin("status", "-A"), kubectl, env, n))
+            for what, args in (("status -A -o json", ("-o", "json")), ("status -A", ())):
+                ours, theirs = paired(plugin("status", "-A", *args), kubectl, env, n)
+                table.add(f"{size} routes: {what}", ours, theirs)
+                peaks.setdefault(what, []).append(
+                    (size, _median_mem(ours), _median_mem(theirs) if theirs else None)
+                )
             checks = [measure([PYTHON, "-c", SHADOWING], env) for _ in range(n)]
             table.add(
                 f"{size} routes: shadowing check (in-process)",
                 [(float(out), mem) for _, mem, out in checks],
                 None,
             )
+    for what, points in peaks.items():
+        table.notes.extend(growth(what, points))
+
+
+def _median_mem(samples: list[tuple[float, float]]) -> float:
+    return statistics.median(m for _, m in samples)
+
+
+def growth(what: str, points: list[tuple[int, float, float | None]]) -> list[str]:
+    """Peak memory added per route from one size to the next: what the plugin keeps per route
+    once pages are read one at a time (its summaries), against kubectl's."""
+    lines = []
+    for (small, ours_a, theirs_a), (large, ours_b, theirs_b) in itertools.pairwise(points):
+        per_route = (ours_b - ours_a) * 1024 / (large - small)
+        line = f"memory growth per route, {what}, {small}->{large} routes: {per_route:.1f} KB"
+        if theirs_a is not None and theirs_b is not None:
+            line += f" (kubectl {(theirs_b - theirs_a) * 1024 / (large - small):.1f} KB)"
+        lines.append(line)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
