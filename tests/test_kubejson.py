@@ -114,3 +114,16 @@ def test_status_all_namespaces_json_holds_no_more_than_one_page_of_routes() -> N
     assert cluster.route_pages == 4
     # When page k is asked for, nothing of pages 1..k-1 is alive as objects: only summaries.
     assert max(cluster.held) <= 500, cluster.held
+
+
+def test_expose_prints_the_route_as_kubectl_prints_an_object() -> None:
+    # Was two spaces in insertion order: changed on purpose to kubectl's -o json.
+    result = CliRunner().invoke(
+        root,
+        ["expose", "qwen-pool", "--gateway", "inference-gateway", "--dry-run=client", "-o", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    route = json.loads(result.stdout)
+    assert route["kind"] == "HTTPRoute"
+    assert result.stdout == as_kubectl_prints(route) + "\n"
+    assert result.stdout.startswith('{\n    "apiVersion": "gateway.networking.k8s.io/v1",\n')
