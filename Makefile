@@ -28,11 +28,21 @@ check: install tools lint format-check types docs-check test
 
 # Graphviz's dot, which tests/test_graph.py has parse `status -o dot` (a Debian package, no PyPI
 # wheel bundles it): installed when missing and apt-get can (as root); else that test skips.
+# Mermaid's own parser for tests/test_mermaid_parse.py: the npm package (GitHub and GitLab draw
+# with it) and jsdom (its label sanitiser needs a DOM; no browser), under build/mermaid, once;
+# the tests then run offline. Majors pinned: mermaid 12 and jsdom 27+ need a newer Node than 20.
+MERMAID_DIR := build/mermaid
+MERMAID_PACKAGES := mermaid@11 jsdom@26
 tools:
 	@command -v dot >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  { apt-get install -y -qq graphviz >/dev/null 2>&1 || \
 	    { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }; }; } || \
 	  echo "Graphviz could not be installed: the DOT parse test will skip"
+	@{ [ -f $(MERMAID_DIR)/node_modules/mermaid/package.json ] && \
+	   [ -f $(MERMAID_DIR)/node_modules/jsdom/package.json ]; } || \
+	  { command -v npm >/dev/null && mkdir -p $(MERMAID_DIR) && \
+	    npm install --silent --no-audit --no-fund --prefix $(MERMAID_DIR) $(MERMAID_PACKAGES); } || \
+	  echo "Mermaid could not be installed (needs Node.js and npm): the Mermaid parse tests will skip"
 
 lint: | $(VPYTHON)
 	$(VPYTHON) -m ruff check kubectl_httproute tests benchmarks scripts

@@ -307,6 +307,62 @@ def commands(table: Table, home: Path, n: int) -> None:
             ),
             note=" (vs kubectl get httproute -o json)",
         )
+        table.add(
+            "history qwen-pool",
+            *paired(
+                plugin("history", "qwen-pool"),
+                [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl get httproute -o json)",
+        )
+        # A second revision, then each rollback goes back and forth between the two: a change.
+        # kubectl's applies above share the rules (field manager bench): both sides force.
+        measure(
+            plugin(
+                "expose",
+                "qwen-pool",
+                "--gateway",
+                "inference-gateway",
+                "--path",
+                "/v1",
+                "--yes",
+                "--no-wait",
+                "--no-record",
+                "--force-conflicts",
+            ),
+            env,
+        )
+        table.add(
+            "rollback --yes --no-wait",
+            *paired(
+                plugin(
+                    "rollback",
+                    "qwen-pool",
+                    "--yes",
+                    "--no-wait",
+                    "--no-record",
+                    "--force-conflicts",
+                ),
+                [
+                    k,
+                    "apply",
+                    "--server-side",
+                    "--force-conflicts",
+                    "--validate=false",
+                    "--field-manager",
+                    "bench",
+                    "-f",
+                    str(route),
+                ]
+                if k
+                else None,
+                env,
+                n,
+            ),
+            note=" (vs kubectl apply --server-side --force-conflicts)",
+        )
     unreachable = home / "kubeconfig-unreachable"
     unreachable.write_text(
         "apiVersion: v1\nkind: Config\n"

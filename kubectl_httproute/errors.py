@@ -76,6 +76,12 @@ class NotFound(InferrouteError):
     """A named object or a required API (CRD) does not exist in the cluster."""
 
 
+class RouteOwned(InferrouteError):
+    """The route is reconciled by its owner (a Helm release, KServe, Envoy AI Gateway): a change
+    made here would be put back, so nothing was changed. Exit 1, like every refusal that comes
+    from what is in the cluster rather than from the flags."""
+
+
 class NotApproved(InferrouteError):
     """The user declined, or there was nobody to ask: nothing was changed."""
 

@@ -115,7 +115,7 @@ def serve(directory: Path) -> int:
     cluster.start()
     DataPlane.cluster = cluster
     threads = [threading.Thread(target=data_plane.serve_forever, kwargs={"poll_interval": 0.1})]
-    controller = ControllerSim(cluster, delay=0.3)
+    controller = ControllerSim(cluster, delay=0.3, record_events=True)  # status ROUTE shows them
     kubeconfig = directory / "kubeconfig"
     pid_file = directory / "demo.pid"
     try:

@@ -49,9 +49,9 @@ def test_expose_with_every_check_sends_at_most_12_requests_before_waiting(
     assert result.exit_code == 0, result.output
     sent = [f"{r.method} {r.path}" for r in cluster.requests]
     assert len(sent) <= 12, "\n".join(sent)
-    # discovery, gateway, pool, existing route, one rules review, routes, pods, epp service,
-    # dry-run, apply
-    assert len(sent) == 10, "\n".join(sent)
+    # discovery, gateway, its GatewayClass (the implementation's rules), pool, existing route,
+    # one rules review, routes, pods, epp service, dry-run, apply
+    assert len(sent) == 11, "\n".join(sent)
     assert sum("selfsubjectrulesreviews" in s for s in sent) == 1
     assert not any("selfsubjectaccessreviews" in s for s in sent)
 

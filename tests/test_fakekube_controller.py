@@ -103,6 +103,16 @@ def test_missing_pool_is_backend_not_found(cluster):
     }
 
 
+def test_a_sticky_controller_keeps_backend_not_found_until_the_route_changes(cluster):
+    cluster.add(objects.httproute(pool="late"))
+    sim = settle(cluster, sticky_not_found=True)
+    cluster.add(objects.pool_v1("late"))
+    sim.reconcile()
+    assert route_conditions(cluster)["ResolvedRefs"] == ("False", "BackendNotFound")
+    settle(cluster)  # an ordinary controller looks again
+    assert route_conditions(cluster)["ResolvedRefs"] == ("True", "ResolvedRefs")
+
+
 def test_backend_ref_without_group_means_service(cluster):
     cluster.add(objects.httproute(pool_group=None))
     settle(cluster)

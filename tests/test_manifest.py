@@ -61,6 +61,8 @@ CASES: dict[str, RouteSpec] = {
     "v1alpha2_pool": DEFAULT._replace(
         backends=(PoolBackend("qwen-pool", "llm", group=POOL_GROUP_V1ALPHA2),)
     ),
+    # Several models on one Gateway: the base-model header beside a --header of the user's.
+    "model": DEFAULT._replace(headers=(HeaderMatch("x-team", "a"),), model="Qwen/Qwen3-32B"),
 }
 
 

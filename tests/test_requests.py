@@ -301,4 +301,109 @@ def test_the_graph_of_one_route_sends_what_its_status_sends() -> None:
 
     assert result.exit_code in (0, 3), result.output
     assert '"pods:inference.networking.k8s.io/llm/qwen-pool"' in result.stdout
-    assert sent == detail
+    assert sent == [s for s in detail if not s.endswith("/events")]  # it draws no events
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def test_status_of_one_route_reads_events_with_one_list_per_kind() -> None:
+    with cluster_with_routes(10) as fake:
+        fake.add(httproute("qwen-pool", "llm"))
+        _, graph, _ = run(fake, "status", "qwen-pool", "-n", "llm", "-o", "dot")
+        result, sent, connections = run(fake, "status", "qwen-pool", "-n", "llm")
+        selectors = [
+            r.query["fieldSelector"][0] for r in fake.requests if r.path.endswith("/events")
+        ]
+
+    assert result.exit_code in (0, 3), result.output
+    # Exactly the graph's requests (which shows no events) and one events list per kind.
+    assert [s for s in sent if not s.endswith("/events")] == graph
+    assert sent[len(graph) :] == ["GET /api/v1/namespaces/llm/events"] * 3
+    assert selectors[0].startswith("involvedObject.kind=HTTPRoute,involvedObject.name=qwen-pool,")
+    assert "involvedObject.uid=" in selectors[0]  # as kubectl describe: not an earlier route's
+    assert selectors[1:] == [
+        "involvedObject.kind=Gateway,involvedObject.name=inference-gateway,"
+        "involvedObject.namespace=llm",
+        "involvedObject.kind=InferencePool,involvedObject.name=qwen-pool,"
+        "involvedObject.namespace=llm",
+    ]
+    assert connections == 1
+
+
+@pytest.mark.parametrize("args", [("-A",), ("-n", "team-0"), ("-A", "-o", "wide")])
+def test_the_route_lists_read_no_events(args: tuple[str, ...]) -> None:
+    with cluster_with_routes(10) as fake:
+        result, sent, _ = run(fake, "status", *args)
+
+    assert result.exit_code in (0, 3), result.output
+    assert not [s for s in sent if "/events" in s]
+    assert len(sent) == 5  # discovery, routes, gateways, classes, pools: as before events
+
+
+# --- history, rollback --------------------------------------------------------------------------
+
+
+def _two_revisions(fake: FakeCluster) -> None:
+    for path in ("/", "/v1"):
+        result, _, _ = run(
+            fake,
+            "expose",
+            "qwen-pool",
+            "--gateway",
+            "inference-gateway",
+            "-n",
+            "llm",
+            "--path",
+            path,
+            "--yes",
+            "--no-wait",
+            "--no-record",
+        )
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_history_is_one_get_of_the_route_and_no_discovery(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        _two_revisions(fake)
+        result, sent, connections = run(fake, "history", "qwen-pool", "-n", "llm")
+
+    assert result.exit_code == 0, result.output
+    assert sent == ["GET /apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen-pool"]
+    assert connections == 1
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
+def test_history_sends_fewer_requests_than_kubectl_get_of_the_route() -> None:
+    with cluster_with_routes(0) as fake:
+        _two_revisions(fake)
+        _, ours, _ = run(fake, "history", "qwen-pool", "-n", "llm")
+        theirs = kubectl_requests(fake, "get", "httproute", "qwen-pool", "-n", "llm", "-o", "yaml")
+
+    assert len(ours) < len(theirs), (ours, theirs)
+
+
+@pytest.mark.parametrize("routes", [0, 900])
+def test_rollback_reads_the_route_gateway_and_pools_once_and_writes_twice(routes: int) -> None:
+    with cluster_with_routes(0) as fake:
+        for i in range(routes):  # other routes in the namespace: rollback never lists them
+            fake.add(httproute(f"other-{i:04d}", "llm", pool=f"pool-{i}"))
+        _two_revisions(fake)
+        result, sent, connections = run(
+            fake, "rollback", "qwen-pool", "-n", "llm", "--yes", "--no-wait", "--no-record"
+        )
+
+    assert result.exit_code == 0, result.output
+    route = "/apis/gateway.networking.k8s.io/v1/namespaces/llm/httproutes/qwen-pool"
+    assert sent == [
+        f"GET {route}",
+        "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "GET /apis/gateway.networking.k8s.io/v1/namespaces/llm/gateways/inference-gateway",
+        "GET /apis/inference.networking.k8s.io/v1/namespaces/llm/inferencepools/qwen-pool",
+        f"PATCH {route}",  # the server dry-run
+        f"PATCH {route}",
+    ]
+    assert connections == 1

@@ -53,7 +53,7 @@ def test_a_corrupt_annotation_is_a_finding_not_a_crash() -> None:
     route["metadata"]["annotations"] = {REVISIONS_ANNOTATION: "{not json"}
     revisions, findings = list_revisions(route)
     assert revisions == []
-    assert [f.severity for f in findings] == ["WARNING"]
+    assert [f.severity for f in findings] == ["warning"]
     assert REVISIONS_ANNOTATION in findings[0].message
 
 

@@ -223,7 +223,7 @@ COMPLETION_CASES = _completion_cases()
 
 def test_completion_cases_cover_every_command() -> None:
     assert len(COMPLETION_CASES) > 300
-    assert {"", "expose", "status", "completion"} == set(_prerendered.FLAGS)
+    assert {"", "expose", "status", "completion", "history", "rollback"} == set(_prerendered.FLAGS)
 
 
 @pytest.mark.parametrize("words", COMPLETION_CASES, ids=repr)

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from fakekube.objects import httproute, namespace
@@ -72,12 +73,20 @@ def test_overview_all_namespaces_has_a_namespace_column() -> None:
         assert re.search(r"^team\s+team-route\s", text, re.MULTILINE)
 
 
+@pytest.fixture
+def ascii_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The detail view opens with the traffic tree: plain ASCII whatever the terminal (goldens).
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.mark.usefixtures("ascii_tree")
 def test_detail_of_a_ready_route() -> None:
     with running(httproute(hostnames=["llm.example.com"])) as cluster:
         freeze_times(cluster)
         assert_golden("status/detail_ready.txt", view_text(cluster, "qwen-pool"))
 
 
+@pytest.mark.usefixtures("ascii_tree")
 def test_detail_of_a_cross_namespace_route_shows_grants() -> None:
     from fakekube.objects import pool_v1, reference_grant
 
@@ -93,6 +102,7 @@ def test_detail_of_a_cross_namespace_route_shows_grants() -> None:
         assert "InferencePool models/qwen-pool: permitted by models/allow-llm" in text
 
 
+@pytest.mark.usefixtures("ascii_tree")
 def test_detail_of_an_unresolved_route_prints_the_grant_yaml() -> None:
     from fakekube.objects import pool_v1
 
@@ -183,9 +193,10 @@ def test_json_report_shape() -> None:
         (route,) = data["routes"]
         assert set(route) == {
             "namespace", "name", "verdict", "ready", "created", "generation",
-            "observedGeneration", "hostnames", "paths", "gateways", "pools", "conditions",
-            "findings",
+            "observedGeneration", "hostnames", "paths", "model", "gateways", "pools",
+            "conditions", "findings",
         }  # fmt: skip
+        assert route["model"] is None  # no X-Gateway-Base-Model-Name match: any model
         assert route["verdict"] == "Ready" and route["ready"] is True
         assert route["hostnames"] == ["llm.example.com"]
         assert route["paths"] == ["/"]

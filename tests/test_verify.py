@@ -27,6 +27,7 @@ from kubectl_httproute.core.verify import (
     route_facts,
     route_parent_statuses,
     route_verdict,
+    stale_not_found,
 )
 
 GATEWAY = ObjectRef("llm", "inference-gateway")
@@ -581,3 +582,25 @@ def test_condition_age_is_unknown_without_a_transition_time() -> None:
 def test_condition_age_tolerates_a_little_clock_skew() -> None:
     future = (NOW + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert condition_age(Condition("Accepted", "True", last_transition_time=future), NOW) == "0s"
+
+
+# --- a BackendNotFound older than its pool --------------------------------------------------
+
+
+def test_a_backend_not_found_older_than_the_pool_is_stale_with_the_touch_to_fix_it() -> None:
+    facts = route_facts(unresolved("BackendNotFound"))
+    pool = ObjectRef("llm", "qwen-pool")
+    v = stale_not_found(facts, GATEWAY, {pool: "2026-11-29T23:00:00Z"})
+    assert v is not None and v.state == "Stale" and not v.healthy
+    assert "before InferencePool llm/qwen-pool was created (2026-11-29T23:00:00Z)" in v.summary
+    assert "kubectl annotate httproute" in v.fix
+
+
+def test_a_backend_not_found_after_the_pool_or_without_times_is_not_stale() -> None:
+    facts = route_facts(unresolved("BackendNotFound"))
+    pool = ObjectRef("llm", "qwen-pool")
+    assert stale_not_found(facts, GATEWAY, {pool: T0}) is None  # same second: not older
+    assert stale_not_found(facts, GATEWAY, {pool: ""}) is None
+    assert stale_not_found(facts, GATEWAY, {}) is None
+    other = route_facts(unresolved("RefNotPermitted"))
+    assert stale_not_found(other, GATEWAY, {pool: "2026-11-29T23:00:00Z"}) is None

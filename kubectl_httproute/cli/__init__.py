@@ -30,6 +30,11 @@ Examples:
   kubectl inferroute status -n llm
 
 \b
+  # What changed on a route; back to the state before the latest change
+  kubectl inferroute history qwen-pool -n llm
+  kubectl inferroute rollback qwen-pool -n llm
+
+\b
 Exit codes:
   0 done and healthy      1 failed (API, network, permission, conflict)
   2 invalid usage/input   3 applied but not healthy, or no controller verdict
@@ -42,6 +47,8 @@ Exit codes:
 SUBCOMMANDS = {
     "expose": ("expose", "expose"),
     "status": ("status", "status"),
+    "history": ("history", "history"),
+    "rollback": ("rollback", "rollback"),
     "completion": ("completion", "completion"),
     "__complete": ("completion", "kubectl_complete_command"),
 }
@@ -70,10 +77,13 @@ class InferrouteGroup(KubectlGroup):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        argv = list(args)  # click consumes the list: keep the command line for revisions
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as error:  # in the flags before the subcommand
             raise usage_failure(error) from None
+        ctx.meta["inferroute.argv"] = argv  # cli/change_steps.ARGV_KEY (meta is shared)
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import handling_interrupts

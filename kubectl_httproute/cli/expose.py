@@ -6,15 +6,12 @@ Orchestration and the terminal only: each step is a call into `cluster/`, `core/
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .. import __version__
 from ..core.discovery import Choice, several_error
-from ..core.model import FIELD_MANAGER, HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
+from ..core.model import HTTPROUTES, POOL_GROUP_V1, POOLS_V1ALPHA2, ObjectRef
 from ..core.options import (
     DRY_RUN_MODES,
     OUTPUT_FORMATS,
@@ -25,10 +22,19 @@ from ..core.options import (
 from ..errors import (
     ADVICE_CONTEXT_NAMESPACE,
     EXIT_OK,
-    EXIT_UNHEALTHY,
     InferrouteError,
     InvalidInput,
     NotApproved,
+)
+from .change_steps import (
+    ChangeRun,
+    Journal,
+    add_revision,
+    dry_rules,
+    finish_change,
+    print_object,
+    server_dry_run,
+    show_changes,
 )
 from .common import (
     GlobalFlags,
@@ -38,21 +44,21 @@ from .common import (
     load_selection,
     open_cluster,
     say,
-    stderr_is_tty,
     stdin_is_tty,
     warn,
 )
 from .completion import complete_gateways, complete_pools
 from .flagsyntax import KubectlCommand
-from .interrupts import INTERRUPTED, WRITES
-from .output import OutputFormat, jsonpath_template
+from .interrupts import WRITES
+from .output import OutputFormat
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..cluster.preflight import PreflightResult
+    from ..core.findings import Finding
     from ..core.inventory import PoolState
-    from ..core.model import ResourceApi, RouteSpec
-    from ..core.verify import GatewayView, Verdict
+    from ..core.model import RouteSpec
+    from ..core.verify import GatewayView
 
 APPROVAL_QUESTION = "Does this HTTPRoute configuration look correct? May I proceed with deployment?"
 
@@ -81,6 +87,10 @@ Examples:
       --hostname llm.example.com -n llm --yes
 
 \b
+  # Several models on one Gateway: this route takes only Qwen/Qwen3-32B's requests
+  kubectl inferroute expose qwen-pool --gateway inference-gateway --model Qwen/Qwen3-32B -n llm
+
+\b
   # Check what the server would store, never apply
   kubectl inferroute expose qwen-pool --gateway inference-gateway --dry-run=server -o yaml
 
@@ -89,16 +99,6 @@ Examples:
   kubectl inferroute expose qwen-pool --gateway inference-gateway -n llm --yes \\
       -o jsonpath='{.metadata.name} {.metadata.generation}{"\\n"}'
 """
-
-
-@dataclass
-class Journal:
-    """What happened at each step, for the record."""
-
-    events: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, step: str, outcome: str) -> None:
-        self.events.append((step, outcome))
 
 
 @click.command(
@@ -138,6 +138,12 @@ class Journal:
     multiple=True,
     metavar="NAME=VALUE",
     help="Also require this exact header (repeatable).",
+)
+@click.option(
+    "--model",
+    metavar="NAME",
+    help="Take only this base model's requests: match header X-Gateway-Base-Model-Name "
+    "exactly (set by llm-d's payload processor), for several models on one Gateway.",
 )
 @click.option(
     "--port",
@@ -181,7 +187,11 @@ class Journal:
     "--force-conflicts", is_flag=True, help="Take ownership of fields another field manager owns."
 )
 @click.option(
-    "--force", is_flag=True, help="Apply even when no Gateway listener seems to admit the route."
+    "--force",
+    is_flag=True,
+    help="Apply even when no Gateway listener seems to admit the route, or when the route is "
+    "owned by a Helm release, a KServe LLMInferenceService or an Envoy AI Gateway "
+    "AIGatewayRoute (which will put its version back).",
 )
 @click.option(
     "--create-reference-grant",
@@ -239,6 +249,7 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
         no_record=params["no_record"],
         force=params["force"],
         create_reference_grant=params["create_reference_grant"],
+        model=params["model"],
     )
     _check_record_path(options)
     if options.dry_run == "client":
@@ -271,7 +282,7 @@ def run_client_dry_run(options: ExposeOptions, flags: GlobalFlags) -> int:
     from ..core.plan import plan_offline_route
 
     namespace = options.namespace or _namespace_from_kubeconfig(flags) or "default"
-    _print_object(build_httproute(plan_offline_route(options.complete(namespace))), options.output)
+    print_object(build_httproute(plan_offline_route(options.complete(namespace))), options.output)
     return EXIT_OK
 
 
@@ -291,8 +302,9 @@ def _namespace_from_kubeconfig(flags: GlobalFlags) -> str | None:
 
 def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     """Discover → build → preflight → dry-run → approve → apply → verify → record."""
-    from ..cluster.discovery import find_gateway, find_pools
+    from ..cluster.discovery import find_controller, find_gateway, find_pools
     from ..cluster.preflight import run_preflight
+    from ..core.explain import explain_route
     from ..core.manifest import build_httproute
     from ..core.plan import plan_route, pool_apis, require_apis
 
@@ -305,23 +317,32 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     gateway, gateway_obj = find_gateway(client, options, served.gateways, _settle_choice)
     pools = find_pools(client, options, pool_apis(served, options.pool_group), _settle_choice)
     _show_found(gateway, pools, journal, human)
+    controller = find_controller(client, served, gateway.class_name)
 
-    spec, notes = plan_route(options, gateway, pools)
+    spec, notes = plan_route(options, gateway, pools, controller)
     manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
+    owned = _refuse_if_owned(existing, options)
     if human:
         _show_plan(spec, manifest, gateway, notes, existing)
 
     preflight = run_preflight(
-        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing
+        client, options, served, gateway_obj, gateway, pools, spec, manifest, existing, controller
     )
+    if owned is not None:
+        preflight.findings.insert(0, owned)
     grants = _settle_preflight(client, options, preflight, journal, human)
-    dry, dry_warnings = _server_dry_run(client, manifest, options, journal, human)
+    # The revision rides in the same apply as the change; it keeps the rules as the server's
+    # dry-run returns them (defaults filled in), which is what the live route will hold.
+    dry, dry_warnings = server_dry_run(
+        client, add_revision(client, manifest, existing), options, journal, human
+    )
+    to_apply = add_revision(client, manifest, existing, rules=dry_rules(dry))
     # The server's own answer, defaults filled in, against what it stores now: nothing to
     # apply (and so nothing to ask) when they agree and no ReferenceGrant is to be created.
-    unchanged = _show_changes(route_ref, existing, dry, human) and not grants
-    run = _Run(
+    unchanged = show_changes(route_ref, existing, dry, human) and not grants
+    run = ChangeRun(
         client=client,
         options=options,
         journal=journal,
@@ -329,128 +350,36 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
         route=route_ref,
         gateway=gateway,
         pools=pools,
-        spec=spec,
         manifest=manifest,
-        preflight=preflight,
+        backends=spec.backends,
+        rules_summary=tuple(explain_route(spec, gateway)),
+        findings=tuple(preflight.findings),
         warnings=dry_warnings,
     )
-    if options.dry_run == "server":
-        if human and unchanged:
-            say()
-            say(f"{_route_name(route_ref)} unchanged (server dry run)")
-        if not human:
-            _print_object(_for_display(dry), options.output)
-        return EXIT_OK
-    if unchanged:
-        assert existing is not None
-        journal.add("apply", f"HTTPRoute {route_ref} unchanged: nothing to apply")
-        if human:
-            say()
-            say(f"{_route_name(route_ref)} unchanged (the server has it already: nothing to apply)")
-        return _verify_and_record(run, existing, applied=None)
-
-    _ask_approval(options, journal)
-    applied, interrupted = _apply(client, manifest, options, grants, preflight.grant_api, journal)
-    outcome = _show_applied(route_ref, existing, applied, journal, human)
-    return _verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
-
-
-@dataclass
-class _Run:
-    """What the steps after the dry-run need: the cluster, the plan and what preflight found."""
-
-    client: Cluster
-    options: ExposeOptions
-    journal: Journal
-    human: bool
-    route: ObjectRef
-    gateway: GatewayView
-    pools: list[PoolState]
-    spec: RouteSpec
-    manifest: dict[str, Any]
-    preflight: PreflightResult
-    warnings: tuple[str, ...]
-
-
-def _verify_and_record(
-    run: _Run, obj: dict[str, Any], *, applied: str | None, interrupted: bool = False
-) -> int:
-    """Verify, print, record, offer the probe; the exit code. `applied`: what this run's apply
-    did ("created, generation 1"), None when nothing was applied (the route was unchanged).
-
-    Ctrl-C after an apply: it says the route is applied, writes the record marked interrupted
-    and exits 130; before any apply, the interrupt goes on up (nothing was changed)."""
-    options, journal, human = run.options, run.journal, run.human
-    verdict: Verdict | None = None
-    tables = ""
-    final = obj
-    failure: InferrouteError | None = None
-    try:
-        if interrupted:
-            raise KeyboardInterrupt  # pressed during the apply, which finished
-        if options.wait:
-            try:
-                final, verdict, tables = _verify(
-                    run.client, run.route, run.gateway, run.pools, options, journal, run.preflight
-                )
-            except InferrouteError as error:
-                # The route is there: keep that on record, then report why verifying failed.
-                journal.add("verify", f"failed: {error}")
-                what = (
-                    f"applied HTTPRoute {run.route}"
-                    if applied
-                    else f"HTTPRoute {run.route} is unchanged"
-                )
-                error.message = f"{what}, but checking it failed: {error.message}"
-                failure = error
-            if human and tables:
-                say()
-                say(tables.rstrip("\n"))
-        else:
-            journal.add("verify", "skipped (--no-wait)")
-        if not human and failure is None:
-            _print_object(_for_display(final), options.output)
-    except KeyboardInterrupt:
-        if applied is None:
-            raise
-        run.journal.add("verify", "interrupted (Ctrl-C): the controller's verdict is unknown")
-        _say_interrupted(run.route, applied, "but its verdict is unknown")
-        _write_record(run, "", None, ask=False, interrupted=True)
-        return INTERRUPTED
-
-    # Nothing applied: no deployment to record, unless a record was asked for by name.
-    if applied is not None or options.record_path:
-        try:
-            _write_record(run, tables, verdict, ask=applied is not None)
-        except KeyboardInterrupt:  # at the record's question: no record, then stop
-            if applied is None:
-                raise
-            _say_interrupted(run.route, applied, "and no deployment record was written")
-            return INTERRUPTED
-    if failure is not None:
-        raise failure
-    if verdict is not None and not verdict.healthy:
-        return EXIT_UNHEALTHY
-    if human and applied is not None and verdict is not None and verdict.state == "Ready":
-        _offer_probe(run.client, run.route)
-    return EXIT_OK
-
-
-def _say_interrupted(route: ObjectRef, applied: str, rest: str) -> None:
-    """Ctrl-C after the apply: the route is there, whatever was cut short."""
-    say(
-        f"\ninterrupted: HTTPRoute {route} was applied ({applied}) {rest}; see it with "
-        f"`kubectl inferroute status {route.name} -n {route.namespace}`",
-        err=True,
+    return finish_change(
+        run,
+        existing,
+        dry,
+        to_apply,
+        unchanged=unchanged,
+        question=APPROVAL_QUESTION,
+        grants=grants,
+        grant_api=preflight.grant_api,
     )
-
-
-def _route_name(route: ObjectRef) -> str:
-    """kubectl's resource/name form, as `kubectl apply` prints it."""
-    return f"httproute.gateway.networking.k8s.io/{route.name}"
 
 
 # --- the terminal side of each step --------------------------------------------------------------
+
+
+def _refuse_if_owned(existing: dict[str, Any] | None, options: ExposeOptions) -> Finding | None:
+    """A route Helm, KServe or Envoy AI Gateway owns: refused before anything else, unless
+    --force; a server dry-run changes nothing, so it only warns."""
+    from ..core.ownership import refuse_if_owned
+    from ..core.preflight import owned_route_override
+
+    override = owned_route_override(existing, force_conflicts=options.force_conflicts)
+    forced = options.force or options.dry_run == "server"
+    return refuse_if_owned(existing, forced, override=override)
 
 
 def _show_found(
@@ -506,251 +435,6 @@ def _settle_preflight(
     return grants
 
 
-def _server_dry_run(
-    client: Cluster,
-    manifest: dict[str, Any],
-    options: ExposeOptions,
-    journal: Journal,
-    human: bool,
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Schema, CEL and admission on the server; nothing is stored."""
-    dry = client.apply(
-        HTTPROUTES,
-        manifest,
-        field_manager=FIELD_MANAGER,
-        dry_run=True,
-        force=options.force_conflicts,
-    )
-    dry_warnings = tuple(client.warnings)
-    verdict_line = "accepted by the API server (schema, CEL rules and admission passed)"
-    journal.add(
-        "server dry-run",
-        verdict_line + (f"; {len(dry_warnings)} warning(s)" if dry_warnings else ""),
-    )
-    if human:
-        say()
-        heading("Server dry-run")
-        say(f"  {verdict_line}.")
-        say("  This does not mean traffic will flow: only the gateway controller's Accepted and")
-        say("  ResolvedRefs conditions, after apply, say that.")
-        for text in dry_warnings:
-            say(f"  warning: {text}")
-    return dry, dry_warnings
-
-
-def _show_changes(
-    route: ObjectRef, existing: dict[str, Any] | None, dry: dict[str, Any], human: bool
-) -> bool:
-    """What the apply would change in the live route, field by field; True: nothing at all."""
-    from ..core.changes import is_unchanged, object_changes, ownership_changes
-    from ..render.changes import render_changes
-
-    if existing is None:
-        return False
-    changes = object_changes(existing, dry)
-    if human and changes:
-        say()
-        heading(f"Changes to the live HTTPRoute {route}")
-        for line in render_changes(changes):
-            say(f"  {line}")
-    elif human and ownership_changes(existing, dry):
-        say()
-        heading(f"Changes to the live HTTPRoute {route}")
-        say("  no field changes; kubectl-inferroute becomes a field manager of the fields it sets")
-    return is_unchanged(existing, dry)
-
-
-def _ask_approval(options: ExposeOptions, journal: Journal) -> None:
-    """Nothing changes without approval: --yes, or "y" at the prompt on a terminal."""
-    if options.yes:
-        journal.add("approval", "approved with --yes")
-        return
-    if not stdin_is_tty():
-        raise NotApproved(
-            "not applied: there is no terminal to ask for approval",
-            "review the route with --dry-run=server, then run again with --yes to apply",
-        )
-    # On the terminal (stderr): with stdout redirected (`> plan.txt`) the question still shows.
-    say(err=True)
-    try:
-        approved = click.confirm(APPROVAL_QUESTION, default=False, err=True)
-    except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
-        approved = False
-        say(err=True)
-    if not approved:
-        raise NotApproved("not applied: you did not approve", "nothing was changed")
-    journal.add("approval", "approved at the prompt")
-
-
-def _apply(
-    client: Cluster,
-    manifest: dict[str, Any],
-    options: ExposeOptions,
-    grants: list[dict[str, Any]],
-    grant_api: ResourceApi | None,
-    journal: Journal,
-) -> tuple[dict[str, Any], bool]:
-    """Apply the grants and the route together; Ctrl-C waits for the end of this.
-
-    Returns the applied route and whether Ctrl-C was pressed meanwhile (the caller stops)."""
-    from ..cluster.preflight import apply_grants, undo_grants
-    from .interrupts import deferred_interrupts
-
-    applied: dict[str, Any] | None = None
-    try:
-        with deferred_interrupts():
-            created = []
-            if grants and grant_api is not None:
-                created = apply_grants(client, grant_api, grants, dry_run=False)
-                journal.add("apply", "ReferenceGrant " + ", ".join(map(str, created)) + " created")
-            try:
-                applied = client.apply(
-                    HTTPROUTES,
-                    manifest,
-                    field_manager=FIELD_MANAGER,
-                    dry_run=False,
-                    force=options.force_conflicts,
-                )
-            except InferrouteError as error:
-                if created and grant_api is not None:
-                    left = undo_grants(client, grant_api, created)
-                    error.message += (
-                        "; the ReferenceGrant created for it was removed"
-                        if not left
-                        else f"; ReferenceGrant {', '.join(left)} was created and is left"
-                    )
-                raise
-    except KeyboardInterrupt:
-        if applied is None:
-            raise
-        return applied, True  # pressed during the apply: it is done, so say so and stop
-    assert applied is not None
-    return applied, False
-
-
-def _show_applied(
-    route: ObjectRef,
-    existing: dict[str, Any] | None,
-    applied: dict[str, Any],
-    journal: Journal,
-    human: bool,
-) -> str:
-    """Print kubectl's line for the apply; returns what it did: "created, generation 1"."""
-    from ..core.plan import apply_outcome
-
-    generation = (applied.get("metadata") or {}).get("generation")
-    what = apply_outcome(existing, applied)
-    journal.add("apply", f"HTTPRoute {route} {what} (generation {generation})")
-    if human:
-        say()
-        say(f"{_route_name(route)} {what} (server-side apply)")
-    return f"{what}, generation {generation}"
-
-
-def _verify(
-    client: Cluster,
-    route: ObjectRef,
-    gateway: GatewayView,
-    pools: list[PoolState],
-    options: ExposeOptions,
-    journal: Journal,
-    preflight: PreflightResult,
-) -> tuple[dict[str, Any], Verdict, str]:
-    """Wait for the controller's verdict on this generation; render the three tables."""
-    from ..cluster.wait import read_verified_objects, wait_for_verdict
-    from ..core.verdict import not_waited_verdict
-    from ..core.verify import route_facts, route_verdict
-    from ..render.tables import render_verification
-
-    progress = _Progress(route)
-    final, settled = wait_for_verdict(
-        client, route, gateway.ref, options.wait_timeout_ms, progress.show
-    )
-    progress.done(settled=settled)
-    verdict = _account_for_shadowing(
-        route_verdict(route_facts(final), gateway.ref, gateway.class_name), preflight.findings
-    )
-    if not settled and options.wait_timeout_ms == 0:
-        verdict = not_waited_verdict(route)
-    now = read_verified_objects(client, gateway.ref, pools)
-    tables = render_verification(final, now.gateway, now.pools, verdict)
-    if settled:
-        journal.add("verify", f"{verdict.state}: {verdict.summary}")
-    else:
-        journal.add("verify", "no controller verdict before the deadline")
-    return final, verdict, tables
-
-
-class _Progress:
-    """Waiting, on stderr: a spinner on a terminal, else a line every five seconds."""
-
-    SPINNER = "|/-\\"
-
-    def __init__(self, route: ObjectRef) -> None:
-        self.route = route
-        self.tty = stderr_is_tty()
-        self.tick = 0
-        self.last_note = -10.0
-
-    def show(self, elapsed: float) -> None:
-        if self.tty:
-            click.echo(
-                f"\r{self.SPINNER[self.tick % 4]} waiting for the gateway controller's verdict "
-                f"on {self.route} ({elapsed:.0f}s)",
-                err=True,
-                nl=False,
-            )
-            self.tick += 1
-        elif elapsed - self.last_note >= 5 or self.last_note < 0:
-            click.echo(
-                f"waiting for the gateway controller's verdict on {self.route} ({elapsed:.0f}s)...",
-                err=True,
-            )
-            self.last_note = elapsed
-
-    def done(self, *, settled: bool) -> None:
-        """Settled: the spinner's line is wiped; out of time: it stays, and the line ends."""
-        if self.tty:
-            click.echo("\r" + " " * 70 + "\r" if settled else "", err=True, nl=not settled)
-
-
-def _account_for_shadowing(verdict: Verdict, findings: list[Any]) -> Verdict:
-    """Accepted and resolved, but an older route takes its traffic: not healthy (as `status`)."""
-    from ..core.verdict import apply_shadowing
-
-    return apply_shadowing(verdict, findings)
-
-
-def _for_display(obj: dict[str, Any]) -> dict[str, Any]:
-    from ..core.manifest import for_display
-
-    return for_display(obj)
-
-
-def _offer_probe(client: Cluster, route: ObjectRef) -> None:
-    """On a terminal, offer to send a test request through the Gateway (see `status --probe`)."""
-    from .status import offer_probe
-
-    offer_probe(client, route)
-
-
-def _print_object(obj: dict[str, Any], output: str | None) -> None:
-    template = jsonpath_template(output)
-    if template is not None:
-        from ..render.jsonpath import render_template
-
-        click.echo(render_template(template, obj), nl=False)  # as kubectl: no newline added
-        return
-    if output == "json":
-        from ..render.kubejson import render_object
-
-        say(render_object(obj).rstrip("\n"))  # as kubectl's -o json: four spaces, keys sorted
-        return
-    from ..core.manifest import render_yaml
-
-    say(render_yaml(obj).rstrip("\n"))
-
-
 # The flag that names the one to use, when there are several and nobody to ask.
 NAMING_FLAGS = {"Gateway": "--gateway", "InferencePool": "a POOL argument"}
 
@@ -772,76 +456,3 @@ def _settle_choice(choice: Choice[Any], kind: str, scope: str) -> Any:
     except (click.exceptions.Abort, EOFError):
         raise NotApproved(f"no {kind} chosen", "nothing was changed") from None
     return choice.candidates[number - 1]
-
-
-# --- record --------------------------------------------------------------------------------------
-
-
-def _write_record(
-    run: _Run,
-    tables: str,
-    verdict: Verdict | None,
-    *,
-    ask: bool,
-    interrupted: bool = False,
-) -> None:
-    """Write the record (asking first on a terminal, unless --yes or --record PATH)."""
-    options = run.options
-    if options.no_record:
-        return
-    from pathlib import Path
-
-    from ..core.explain import explain_route
-    from ..core.manifest import render_yaml
-    from ..render.record import (
-        RecordData,
-        RecordError,
-        default_record_path,
-        render_record,
-        write_record,
-    )
-
-    now = datetime.now(timezone.utc)
-    route = run.route
-    path = (
-        Path(options.record_path) if options.record_path else default_record_path(route.name, now)
-    )
-    ask = ask and options.record_path is None and stdin_is_tty() and not options.yes
-    if ask:
-        try:
-            wanted = click.confirm(
-                f"Write the deployment record to {path}?", default=True, err=True
-            )
-        except click.exceptions.Abort:  # Ctrl-C (or end of input) at the question: stop here
-            raise KeyboardInterrupt from None
-        if not wanted:
-            return
-    selection = run.client.selection
-    data = RecordData(
-        timestamp=now,
-        context=selection.context_name,
-        server=selection.server,
-        namespace=route.namespace,
-        user=selection.user_name,
-        plugin_version=__version__,
-        route=route,
-        gateway=run.gateway.ref,
-        pools=run.spec.backends,
-        manifest_yaml=render_yaml(run.manifest),
-        rules_summary=tuple(explain_route(run.spec, run.gateway)),
-        dry_run_verdict="accepted by the API server",
-        warnings=run.warnings,
-        verification=tables,
-        verdict=verdict,
-        events=tuple(run.journal.events),
-        findings=tuple(run.preflight.findings),
-        interrupted=interrupted,
-    )
-    text = render_record(data)
-    try:
-        written = write_record(path, text)
-    except RecordError as error:
-        warn(f"{error.message}; the record follows instead ({error.hint})")
-        say(text, err=True)
-        return
-    say(f"Deployment record: {written}", err=not run.human)

@@ -30,8 +30,9 @@ STATUS_HELP = """Show whether routes to InferencePools work, and if not, why and
 Without ROUTE: one row per HTTPRoute that sends traffic to an InferencePool, with its
 Gateways, pools, hostnames and paths, the controller's Accepted and ResolvedRefs, and a
 verdict (Ready, NotAccepted, Unresolved, NoController, Stale, Pending, Shadowed, Degraded),
-followed by each problem found and its fix. With ROUTE: that route in detail: conditions per
-parent, each Gateway and its listeners, each pool, the ReferenceGrants, and the findings.
+followed by each problem found and its fix. With ROUTE: that route in detail: its traffic
+tree, conditions per parent, each Gateway and its listeners, each pool, the ReferenceGrants,
+the findings, and the newest events of each object (as `kubectl describe` lists them).
 
 --probe sends GET /v1/models (and with --model a one-token POST /v1/completions) through the
 Gateway: directly at its address, else through the API server's service proxy, else it prints
@@ -225,7 +226,9 @@ def _build_view(
     probe: ProbeResult | None = None
     if options.route:
         assert namespace is not None
-        inv = read_detail(client, namespace, options.route)
+        # Events for what prints them (the detail text and the report), not for the graph.
+        events = options.output not in (*GRAPH_OUTPUTS, "name")
+        inv = read_detail(client, namespace, options.route, events=events)
         route = inv.routes[0]
         diagnoses = [diagnose_route(route, inv, shadowed_routes(inv.competitors).get(route.ref))]
         if options.probe:
@@ -276,7 +279,9 @@ def _build_view(
     if options.route:
         from ..render.probe import render_probe
 
-        text = render_detail(diagnoses[0], inv, now).rstrip("\n")
+        # The chain at a glance first (ASCII as `-o tree` decides), then the tables.
+        tree = render_graph_output(diagnoses, inv, "tree")
+        text = render_detail(diagnoses[0], inv, now, tree).rstrip("\n")
         if probe is not None:
             text += "\n\n" + render_probe(probe)
         return StatusView(text, key, code)

@@ -344,6 +344,7 @@ class KubeClient:
         namespace: str | None = None,
         *,
         label_selector: str | None = None,
+        field_selector: str | None = None,
         limit: int = PAGE_SIZE,
     ) -> Iterator[list[dict[str, Any]]]:
         """Lists like kubectl: pages of `limit` objects, following `continue` tokens."""
@@ -354,6 +355,8 @@ class KubeClient:
                 query["continue"] = token
             if label_selector:
                 query["labelSelector"] = label_selector
+            if field_selector:
+                query["fieldSelector"] = field_selector
             resp = self.request(
                 "GET",
                 api.path(namespace),

@@ -32,6 +32,7 @@ class Cluster(Protocol):
         namespace: str | None = None,
         *,
         label_selector: str | None = None,
+        field_selector: str | None = None,
         limit: int = ...,
     ) -> Iterator[list[dict[str, Any]]]: ...
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.discovery import Choice, choose, missing_named
 from ..core.inventory import PoolState
-from ..core.model import ResourceApi
+from ..core.model import ResourceApi, ServedApis
 from ..core.options import ExposeOptions
 from ..core.verify import GatewayView, gateway_view
 from . import readers
@@ -42,6 +42,22 @@ def find_gateway(
         choose(views, kind="Gateway", namespace=options.namespace), "Gateway", scope
     )
     return picked, raw[picked.ref]
+
+
+def find_controller(cluster: Cluster, served: ServedApis, class_name: str) -> str | None:
+    """The GatewayClass's spec.controllerName (one GET): None when it cannot be read (not
+    served, forbidden, missing), and the implementations table goes by the class name."""
+    from ..errors import ApiError
+
+    if served.gateway_classes is None or not class_name:
+        return None
+    try:
+        state = readers.get_class(cluster, served.gateway_classes, class_name)
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        return None
+    return None if state is None else state.controller
 
 
 def find_pools(

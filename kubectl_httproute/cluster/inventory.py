@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..core.events import EventQuery, keep, kind_query
 from ..core.inventory import Inventory, RouteInfo, Unreadable, reduce_route
 from ..core.model import HTTPROUTES, ObjectRef, ResourceApi
 from ..core.precedence import RouteSummary
@@ -79,7 +80,35 @@ def read_overview(client: Cluster, namespace: str | None) -> Inventory:
             lambda: _add_classes(inv, classes_api, reader.cluster),
         )
     _read_pools(reader, served.pools, namespace, _pool_refs(inv.routes))
+    _read_model_mappings(reader, namespace, inv.routes)
     return inv
+
+
+def _read_model_mappings(
+    reader: _Reader, namespace: str | None, routes: Iterable[RouteInfo]
+) -> None:
+    """The payload processor's ConfigMaps, only when some route takes one model's requests:
+    one list per label in the namespace and in each such route's Gateway's namespace, or once
+    across the cluster for every namespace; never one request per route."""
+    from ..core.basemodels import route_model
+
+    wanted: set[str | None] = set()
+    for route in routes:
+        if route_model(route.summary):
+            wanted.add(namespace)
+            if namespace is not None:
+                wanted.update(ns for ns, _, _ in route.summary.parents)
+    if not wanted:
+        return
+    found: list[object] = []
+    complete = True
+    for scope in sorted(wanted, key=lambda ns: ns or ""):
+
+        def list_all(scope: str | None = scope) -> None:
+            found.extend(readers.list_model_mappings(reader.cluster, scope))
+
+        complete &= reader.attempt("configmaps", scope, list_all)
+    reader.inv.model_mappings = found if complete else None
 
 
 def _add_classes(inv: Inventory, api: ResourceApi, cluster: Cluster) -> None:
@@ -162,8 +191,9 @@ def _read_pools(
         inv.pool_scopes.update(ref.namespace for ref in wanted)
 
 
-def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
-    """One route and everything it names: Gateways, classes, pools, grants, Services, pods."""
+def read_detail(client: Cluster, namespace: str, name: str, *, events: bool = False) -> Inventory:
+    """One route and everything it names: Gateways, classes, pools, grants, Services, pods;
+    with `events`, the newest events about the route, its Gateways and its pools too."""
     inv = Inventory(namespace=namespace)
     reader = _Reader(client, inv)
     served = client.served_apis()
@@ -176,6 +206,7 @@ def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
             f"list the routes with `kubectl inferroute status -n {namespace}`",
         )
     summary, info, _ = reduce_route(obj)
+    uid = str((obj.get("metadata") or {}).get("uid") or "")
     del obj
     if info is None:
         raise NotFound(
@@ -212,7 +243,36 @@ def read_detail(client: Cluster, namespace: str, name: str) -> Inventory:
         )
     _read_pool_details(reader, served.pools, summary)
     _read_grants(reader, served.reference_grants, summary)
+    if events:
+        _read_events(reader, summary, uid)
+    _read_model_mappings(reader, namespace, [info])
     return inv
+
+
+def _read_events(reader: _Reader, summary: RouteSummary, uid: str) -> None:
+    """At most one list per kind: the route's, its Gateways', its pools' events."""
+    inv = reader.inv
+    queries = [
+        kind_query("HTTPRoute", [summary.ref], uid),
+        kind_query("Gateway", {ObjectRef(ns, name) for ns, name, _ in summary.parents}),
+        kind_query("InferencePool", {ObjectRef(ns, name) for _, ns, name, _ in summary.pools}),
+    ]
+    for query in queries:
+        if query is None:
+            continue
+
+        def read(query: EventQuery = query) -> None:
+            found = keep(
+                query, readers.list_events(reader.cluster, query.namespace, query.field_selector)
+            )
+            for ref, items in found.items():
+                inv.events[(query.kind, ref)] = items
+
+        before = len(inv.unreadable)
+        if reader.attempt("events", query.namespace, read):
+            inv.events_read.add(query.kind)
+        elif inv.unreadable[-1] in inv.unreadable[:before]:
+            inv.unreadable.pop()  # the same namespace, the same reason: said once
 
 
 def _add_competitors(inv: Inventory, objs: Iterable[dict[str, object]]) -> None:

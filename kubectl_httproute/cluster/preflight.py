@@ -10,8 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.basemodels import ModelMapping
 from ..core.findings import INFO, WARNING, Finding
 from ..core.grants import GrantState
+from ..core.implementations import (
+    ImplementationContext,
+    Neighbours,
+    check_implementation,
+    neighbours_on,
+)
 from ..core.inventory import PodCount
 from ..core.model import (
     FIELD_MANAGER,
@@ -27,6 +34,7 @@ from ..core.preflight import (
     check_existing_route,
     check_gateway_controller,
     check_listeners,
+    check_model_header,
     check_permissions,
     check_pool_health,
     check_reference_grants,
@@ -63,8 +71,11 @@ def run_preflight(
     spec: RouteSpec,
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
+    controller: str | None = None,
 ) -> PreflightResult:
-    """Read what the checks need (few requests) and run every check."""
+    """Read what the checks need (few requests) and run every check.
+
+    `controller`: the GatewayClass's controllerName, None when it could not be read."""
     result = PreflightResult(grant_api=served.reference_grants)
     pool_refs = [(p.ref, p.api.group) for p in pools]
     create_grants = options.create_reference_grant
@@ -131,7 +142,7 @@ def run_preflight(
     result.findings += check_gateway_controller(gateway_obj)
 
     # 6. Provider-aware timeouts.
-    result.findings += check_timeouts(gateway.class_name, options.timeouts_given)
+    result.findings += check_timeouts(gateway.class_name, options.timeouts_given, controller)
 
     # 7. Pool health hints.
     for pool in pools:
@@ -149,8 +160,18 @@ def run_preflight(
             pool.ref, pool.selector_text, pods, pool.picker, picker_found
         )
 
-    # 4. Shadowing among the routes on the same Gateway.
-    result.findings += _shadowing(client, gateway_obj, manifest, existing)
+    # 4. Shadowing among the routes on the same Gateway; the same list tells the
+    # implementation's rules which pools the other routes there send to.
+    shadowing, neighbours = _shadowing(client, gateway_obj, manifest, existing)
+    result.findings += shadowing
+
+    # 8. What the Gateway's implementation is known to do with such a route.
+    context = ImplementationContext(class_name=gateway.class_name, neighbours=neighbours)
+    result.findings += check_implementation(controller, manifest, context)
+
+    # 9. Several models on one Gateway: will requests carry the header the route matches?
+    if spec.model is not None:
+        result.findings += _model_header(client, spec, gateway, controller)
     return result
 
 
@@ -184,7 +205,8 @@ def _shadowing(
     gateway_obj: dict[str, Any],
     manifest: dict[str, Any],
     existing: dict[str, Any] | None,
-) -> list[Finding]:
+) -> tuple[list[Finding], Neighbours]:
+    """The shadowing findings, and the other routes on this Gateway with their pools."""
     from ..core.precedence import summarize_route
 
     meta = gateway_obj.get("metadata") or {}
@@ -209,7 +231,9 @@ def _shadowing(
                 "check with `kubectl get httproutes -A`",
                 check="shadowing",
             )
-        ]
+        ], ()
+    gateway = ObjectRef(str(meta.get("namespace", "")), str(meta.get("name", "")))
+    neighbours = neighbours_on(gateway, others)
     if existing is not None:
         created = (existing.get("metadata") or {}).get("creationTimestamp")
     else:
@@ -219,7 +243,27 @@ def _shadowing(
 
         created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ours = {**manifest, "metadata": {**manifest["metadata"], "creationTimestamp": created}}
-    return check_shadowing(summarize_route(ours), others)
+    return check_shadowing(summarize_route(ours), others), neighbours
+
+
+def _model_header(
+    client: Cluster, spec: RouteSpec, gateway: GatewayView, controller: str | None
+) -> list[Finding]:
+    """The payload processor's ConfigMaps where it may run (the route's and the Gateway's
+    namespaces); with the GatewayClass's controllerName (read once, for the implementation's
+    rules): does something set the header?"""
+    assert spec.model is not None
+    namespaces = list(dict.fromkeys((spec.namespace, gateway.ref.namespace)))
+    mappings: list[ModelMapping] | None = []
+    try:
+        for namespace in namespaces:
+            assert mappings is not None
+            mappings += readers.list_model_mappings(client, namespace)
+    except ApiError as error:
+        if error.status != 403:
+            raise
+        mappings = None
+    return check_model_header(spec.model, mappings, controller=controller, namespaces=namespaces)
 
 
 def _tolerant_grants(client: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:

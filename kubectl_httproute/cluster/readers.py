@@ -1,5 +1,6 @@
 """One reader per kind, shared by every command: Gateways, InferencePools (v1 and v1alpha2),
-GatewayClasses, ReferenceGrants, Services, pods and HTTPRoutes.
+GatewayClasses, ReferenceGrants, Services, pods, HTTPRoutes, events and the payload processor's
+ConfigMaps.
 
 Lists go page by page and reduce each object to its summary as it arrives (`core/`'s reducers),
 so no whole object outlives its page.
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.basemodels import MAPPING_SELECTORS, ModelMapping, reduce_mapping
+from ..core.events import EventSummary, reduce_event
 from ..core.grants import GrantState, reduce_grant
 from ..core.inventory import (
     ClassState,
@@ -19,7 +22,7 @@ from ..core.inventory import (
     reduce_class,
     reduce_pool,
 )
-from ..core.model import HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
+from ..core.model import CONFIG_MAPS, EVENTS, HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
 from ..core.verify import GatewayView, gateway_view
 from .contract import Cluster
 
@@ -75,6 +78,11 @@ def list_classes(cluster: Cluster, api: ResourceApi) -> Iterator[ClassState]:
     return (reduce_class(obj) for obj in objects(cluster, api, None))
 
 
+def get_class(cluster: Cluster, api: ResourceApi, name: str) -> ClassState | None:
+    obj = cluster.get(api, None, name)
+    return None if obj is None else reduce_class(obj)
+
+
 def list_grants(cluster: Cluster, api: ResourceApi, namespace: str) -> list[GrantState]:
     return [reduce_grant(obj) for obj in objects(cluster, api, namespace)]
 
@@ -100,3 +108,21 @@ def list_routes(
     cluster: Cluster, namespace: str | None, api: ResourceApi = HTTPROUTES
 ) -> Iterator[dict[str, Any]]:
     return objects(cluster, api, namespace)
+
+
+def list_events(
+    cluster: Cluster, namespace: str | None, field_selector: str
+) -> Iterator[EventSummary]:
+    """core/v1 Events the field selector picks, each reduced as its page arrives."""
+    for page in cluster.list_pages(EVENTS, namespace, field_selector=field_selector):
+        yield from (reduce_event(obj) for obj in page)
+        del page
+
+
+def list_model_mappings(cluster: Cluster, namespace: str | None) -> list[ModelMapping]:
+    """The payload processor's ConfigMaps (None: every namespace): one list per label."""
+    return [
+        reduce_mapping(obj)
+        for selector in MAPPING_SELECTORS
+        for obj in objects(cluster, CONFIG_MAPS, namespace, label_selector=selector)
+    ]

@@ -22,6 +22,9 @@ VOLATILE_METADATA = (
     "selfLink",
 )
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# The plugin's revision history (core/revisions.py): every change adds to it, so it is no
+# change of its own (a re-run that changes nothing else applies nothing).
+REVISIONS = "inferroute.llm-d.ai/revisions"
 
 
 class Absent:
@@ -55,6 +58,7 @@ def comparable(obj: Mapping[str, Any]) -> dict[str, Any]:
             meta.pop(key, None)
         annotations = meta.get("annotations") or {}
         annotations.pop(LAST_APPLIED, None)
+        annotations.pop(REVISIONS, None)
         if not annotations:
             meta.pop("annotations", None)
     return shown

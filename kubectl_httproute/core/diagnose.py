@@ -27,7 +27,7 @@ from .verdict import (
     shadowed_state,
     worst,
 )
-from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict
+from .verify import ACCEPTED, RESOLVED_REFS, GatewayView, route_verdict, stale_not_found
 
 
 class GatewayJudgement(NamedTuple):
@@ -380,6 +380,16 @@ def _pool_findings(
 # The route.
 
 
+def _pools_created(route: RouteInfo, inv: Inventory) -> dict[ObjectRef, str]:
+    """The route's pools that exist, with their creationTimestamp (a stale BackendNotFound)."""
+    created = {}
+    for group, ns, name, _ in route.summary.pools:
+        pool = inv.pool(group, ObjectRef(ns, name))
+        if pool is not None:
+            created[pool.ref] = pool.created
+    return created
+
+
 def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
     return any(
         c.type == ACCEPTED and c.status == "True"
@@ -389,8 +399,103 @@ def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Several models on one Gateway.
+
+
+def _model_findings(
+    route: RouteInfo,
+    inv: Inventory,
+    twins: dict[tuple[ObjectRef, str], tuple[ObjectRef, ...]],
+    shadowed: bool,
+) -> list[Finding]:
+    """A route that takes one model's requests: another route for that model on the Gateway,
+    nothing that sets the header, a model name that is an adapter, a pool with no Ready pod."""
+    from .basemodels import (
+        MODEL_HEADER,
+        in_namespaces,
+        mapping_example,
+        route_model,
+        sets_header_itself,
+    )
+    from .manifest import render_yaml
+
+    model = route_model(route.summary)
+    if not model:
+        return []
+    subject = _route_subject(route)
+    findings: list[Finding] = []
+    gateways = list(dict.fromkeys(ObjectRef(ns, n) for ns, n, _ in route.summary.parents))
+    for gateway in gateways:
+        same = twins.get((gateway, model), ())
+        if len(same) > 1 and not shadowed:  # a shadowed route's finding says it already
+            # Named up to three: thousands of routes for one model stay linear, and readable.
+            named = [r for r in same[:4] if r != route.ref][:3]
+            more = len(same) - 1 - len(named)
+            who = ", ".join(f"HTTPRoute {r}" for r in named) + (f" and {more} more" if more else "")
+            findings.append(
+                Finding(
+                    WARNING,
+                    subject,
+                    f"{who} also take{'s' if len(same) == 2 else ''} model {model} "
+                    f"on Gateway {gateway}: which one gets a request depends on hostnames, "
+                    "paths and age",
+                    "keep one route per model and Gateway: put the pools in one route (weights "
+                    "split the traffic), or delete the extra route",
+                )
+            )
+        if inv.model_mappings is None:
+            continue  # not read: unreadable says so
+        index = in_namespaces(inv.model_mappings, (route.ref.namespace, gateway.namespace))
+        view = inv.gateways.get(gateway)
+        state = inv.classes.get(view.class_name) if view is not None else None
+        itself = state is not None and sets_header_itself(state.controller)
+        bases = [base for _, base in index.adapters.get(model, ()) if base]
+        if bases and not index.declares_base(model):
+            findings.append(
+                Finding(
+                    ERROR,
+                    subject,
+                    f"model {model} is an adapter of base model {bases[0]}: the {MODEL_HEADER} "
+                    "header carries base model names, so no request matches this route",
+                    f"match the base model instead: header value {bases[0]}",
+                )
+            )
+        elif not index.declares_base(model) and not itself and state is not None:
+            findings.append(
+                Finding(
+                    WARNING,
+                    subject,
+                    f"nothing sets {MODEL_HEADER} for model {model} on Gateway {gateway}: no "
+                    "payload processor ConfigMap declares it and the implementation "
+                    f"({state.controller or '<none>'}) does not set the header itself",
+                    "add the mapping for the payload processor (IPP) with `kubectl apply -f -`:",
+                    render_yaml(mapping_example(model, route.ref.namespace)),
+                )
+            )
+    for group, ns, name, _ in route.summary.pools:
+        pool = inv.pool(group, ObjectRef(ns, name))
+        count = inv.pods.get((group, pool.ref)) if pool is not None else None
+        if count is not None and count.ready == 0:
+            pods = f"{count.total} pod(s), none Ready" if count.total else "no pods"
+            findings.append(
+                Finding(
+                    ERROR,
+                    subject,
+                    f"model {model} has no Ready model server: InferencePool {ns}/{name} has "
+                    f"{pods}, so its requests get 503",
+                    f"check the model server pods (`kubectl get pods -n {ns} -l "
+                    f"{pool.selector_text if pool is not None else ''}`)",
+                )
+            )
+    return findings
+
+
 def diagnose_route(
-    route: RouteInfo, inv: Inventory, shadowing: Shadowing | None = None
+    route: RouteInfo,
+    inv: Inventory,
+    shadowing: Shadowing | None = None,
+    twins: dict[tuple[ObjectRef, str], tuple[ObjectRef, ...]] | None = None,
 ) -> RouteDiagnosis:
     """The route's verdict (worst over its Gateways) and every finding with its fix."""
     findings: list[Finding] = []
@@ -412,10 +517,15 @@ def diagnose_route(
         view = inv.gateways.get(gateway)
         class_name = view.class_name if view is not None else ""
         verdict = route_verdict(route.facts, gateway, class_name or None)
+        stale_refs = stale_not_found(route.facts, gateway, _pools_created(route, inv))
+        verdict = stale_refs or verdict
         judgements.append(GatewayJudgement(gateway, class_name, verdict))
         states.append(verdict.state)
         if verdict.state == NO_CONTROLLER:
             findings.append(_no_controller(route, gateway, view, inv))
+        elif stale_refs is not None:
+            # Not a missing pool: the pool came after the controller's last look.
+            findings.append(Finding(ERROR, subject, verdict.summary, verdict.fix))
         elif verdict.state == STALE:
             controller = _controllers(route, gateway) or "the gateway controller"
             findings.append(
@@ -464,6 +574,13 @@ def diagnose_route(
             )
         )
         state = shadowed_state(state)
+    if twins is None:
+        from .basemodels import routes_by_model
+
+        twins = routes_by_model([route.summary, *inv.competitors])
+    findings.extend(
+        f for f in _model_findings(route, inv, twins, shadowing is not None) if f not in findings
+    )
     if is_healthy(state) and any(f.severity == ERROR for f in findings):
         state = DEGRADED
     return RouteDiagnosis(route, state, tuple(judgements), tuple(findings))
@@ -471,8 +588,10 @@ def diagnose_route(
 
 def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
     """Every route of the inventory, diagnosed; shadowing computed once over all routes."""
+    from .basemodels import routes_by_model
     from .precedence import shadowed_routes
 
     shadowed = shadowed_routes(inv.competitors)
+    twins = routes_by_model([*(r.summary for r in inv.routes), *inv.competitors])
     ordered = sorted(inv.routes, key=lambda r: (r.ref.namespace, r.ref.name))
-    return [diagnose_route(r, inv, shadowed.get(r.ref)) for r in ordered]
+    return [diagnose_route(r, inv, shadowed.get(r.ref), twins) for r in ordered]

@@ -21,11 +21,6 @@ POOL_HOWTO = (
 )
 
 
-def is_gke_class(class_name: str) -> bool:
-    """GKE's gateway controllers reject rules[].timeouts (kserve issue 5311)."""
-    return class_name.startswith("gke-l7-")
-
-
 T = TypeVar("T", GatewayView, PoolState)
 
 

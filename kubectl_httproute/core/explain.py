@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import RouteSpec
+from .model import MODEL_HEADER, RouteSpec
 from .verify import GatewayView
 
 
@@ -29,6 +29,12 @@ def explain_route(
     lines.append(f"Matches HTTP requests whose path {match} {spec.path} {hosts}.")
     for header in spec.headers:
         lines.append(f"Only when header {header.name} is exactly {header.value!r}.")
+    if spec.model is not None:
+        lines.append(
+            f"Takes only the requests for model {spec.model}: header {MODEL_HEADER} is exactly "
+            f'{spec.model!r} (the payload processor sets it from the body\'s "model"; other '
+            "models' requests go to their own routes)."
+        )
     where = f"Gateway {spec.gateway}"
     if spec.section_name:
         where += f", listener {spec.section_name} only"

@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from . import basemodels
 from .diagnose import RouteDiagnosis
 from .inventory import Inventory
 from .model import ObjectRef, PoolBackend
 from .verdict import DEGRADED, PENDING, READY, SHADOWED, STALE
-
-# The header the Inference Extension's body-based router sets from the request's "model".
-MODEL_HEADER = "x-gateway-base-model-name"
 
 # Verdict classes, as the legend names them: best first.
 OK = "ready"
@@ -89,11 +87,7 @@ def _key(ref: ObjectRef) -> str:
 
 def route_model(diag: RouteDiagnosis) -> str:
     """The model a route serves: the value of its exact X-Gateway-Base-Model-Name match."""
-    for match in diag.route.summary.matches:
-        for kind, name, value in match.header_values:
-            if kind == "Exact" and name == MODEL_HEADER and value:
-                return value
-    return ""
+    return basemodels.route_model(diag.route.summary)
 
 
 def _gateway_node(ref: ObjectRef, inv: Inventory) -> Node:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .events import EventSummary
 from .fields import as_int as _int
 from .fields import as_list as _list
 from .fields import as_map as _map
@@ -98,6 +99,8 @@ class PoolState(NamedTuple):
     picker: str  # the endpoint picker Service's name, "" when the pool names none
     picker_port: int | None
     parents: tuple[ParentConditions, ...]
+    # metadata.creationTimestamp: a BackendNotFound older than the pool is stale (verify).
+    created: str = ""
 
     @property
     def selector_text(self) -> str:
@@ -151,6 +154,14 @@ class Inventory:
     pods: dict[tuple[str, ObjectRef], PodCount] = field(default_factory=dict)
     grants: dict[str, list[GrantState]] = field(default_factory=dict)  # by namespace
     unreadable: list[Unreadable] = field(default_factory=list)
+    # One route's detail only: its, its Gateways' and its pools' newest events, by kind and
+    # object, and the kinds whose events were read (an object of such a kind without events
+    # had none).
+    events: dict[tuple[str, ObjectRef], list[EventSummary]] = field(default_factory=dict)
+    events_read: set[str] = field(default_factory=set)
+    # The payload processor's ConfigMaps (basemodels.ModelMapping), read only when some route
+    # takes one model's requests; None: not read (no such route, or it could not be listed).
+    model_mappings: list[Any] | None = None
 
     def pool(self, group: str, ref: ObjectRef) -> PoolState | None:
         return self.pools.get((group, ref))
@@ -223,6 +234,7 @@ def reduce_pool(obj: dict[str, Any], api: ResourceApi) -> PoolState:
         picker=_str(picker_ref.get("name")),
         picker_port=picker_port,
         parents=tuple(pool_parent_statuses(obj)),
+        created=_str(meta.get("creationTimestamp")),
     )
 
 

@@ -31,9 +31,10 @@ def build_httproute(spec: RouteSpec) -> dict[str, Any]:
         parent["sectionName"] = spec.section_name
 
     match: dict[str, Any] = {"path": {"type": spec.path_type, "value": spec.path}}
-    if spec.headers:
+    if spec.all_headers:
         match["headers"] = [
-            {"type": "Exact", "name": header.name, "value": header.value} for header in spec.headers
+            {"type": "Exact", "name": header.name, "value": header.value}
+            for header in spec.all_headers
         ]
 
     backend_refs: list[dict[str, Any]] = []

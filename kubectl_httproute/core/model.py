@@ -12,6 +12,8 @@ FIELD_MANAGER = "kubectl-inferroute"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kubectl-inferroute"
 DEFAULT_POOL_PORT = 8000
+# The header llm-d's payload processor sets to the request's base model (core/basemodels.py).
+MODEL_HEADER = "X-Gateway-Base-Model-Name"
 # How to install each API group's CRDs, for the errors that find them missing.
 CRD_HINTS = {
     GATEWAY_GROUP: "install the Gateway API CRDs: "
@@ -51,6 +53,8 @@ class ResourceApi(NamedTuple):
 NAMESPACES = ResourceApi("", "v1", "namespaces", "Namespace", namespaced=False)
 SERVICES = ResourceApi("", "v1", "services", "Service")
 PODS = ResourceApi("", "v1", "pods", "Pod")
+EVENTS = ResourceApi("", "v1", "events", "Event")  # core/v1, as kubectl describe reads them
+CONFIG_MAPS = ResourceApi("", "v1", "configmaps", "ConfigMap")
 GATEWAY_CLASSES = ResourceApi(GATEWAY_GROUP, "v1", "gatewayclasses", "GatewayClass", False)
 GATEWAYS = ResourceApi(GATEWAY_GROUP, "v1", "gateways", "Gateway")
 HTTPROUTES = ResourceApi(GATEWAY_GROUP, "v1", "httproutes", "HTTPRoute")
@@ -115,6 +119,16 @@ class RouteSpec(NamedTuple):
     request_timeout: str | None = "0s"
     backend_timeout: str | None = "0s"
     labels: tuple[tuple[str, str], ...] = ((MANAGED_BY_LABEL, MANAGED_BY_VALUE),)
+    # The base model whose requests the route takes (--model): an exact match on the header
+    # the payload processor sets, added to every match. None: any model.
+    model: str | None = None
+
+    @property
+    def all_headers(self) -> tuple[HeaderMatch, ...]:
+        """The header matches every match of the rule carries: --header ones, then the model's."""
+        if self.model is None:
+            return self.headers
+        return (*self.headers, HeaderMatch(MODEL_HEADER, self.model))
 
 
 class Condition(NamedTuple):

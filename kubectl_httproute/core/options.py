@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from ..errors import InvalidInput
 from . import durations, validation
-from .model import POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
+from .model import MODEL_HEADER, POOL_GROUP_V1, POOL_GROUPS, HeaderMatch, ObjectRef
 
 DRY_RUN_MODES = ("none", "client", "server")
 OUTPUT_FORMATS = ("yaml", "json")
@@ -44,6 +44,7 @@ class ExposeOptions(NamedTuple):
     no_record: bool
     force: bool = False  # attach even when no listener seems to admit the route
     create_reference_grant: bool = False
+    model: str | None = None  # the base model whose requests the route takes
 
     @property
     def timeouts_given(self) -> bool:
@@ -95,6 +96,7 @@ def build_expose_options(
     no_record: bool,
     force: bool = False,
     create_reference_grant: bool = False,
+    model: str | None = None,
 ) -> ExposeOptions:
     """Check every flag; the namespace may still be unknown ("" until `complete`)."""
     ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
@@ -128,6 +130,13 @@ def build_expose_options(
         )
     validation.check_path(path, path_type)
     parsed_headers = validation.parse_headers(headers)
+    if model is not None:
+        validation.check_model(model)
+        if any(h.name.lower() == MODEL_HEADER.lower() for h in parsed_headers):
+            raise InvalidInput(
+                f"--model and --header {MODEL_HEADER} both set the model header",
+                "give the model once, with --model",
+            )
     if port is not None:
         validation.check_port(port, "--port")
     # `is not None`, not truthiness: an empty --route-timeout '' is refused, not taken for 0s.
@@ -185,4 +194,75 @@ def build_expose_options(
         no_record=no_record,
         force=force,
         create_reference_grant=create_reference_grant,
+        model=model,
+    )
+
+
+class HistoryOptions(NamedTuple):
+    """What `history` was asked for, checked."""
+
+    route: str
+    output: str | None
+
+
+def build_history_options(*, route: str, output: str | None) -> HistoryOptions:
+    """The route's name is checked before any request."""
+    validation.check_dns_subdomain(route, "ROUTE")
+    return HistoryOptions(route=route, output=output)
+
+
+class RollbackOptions(NamedTuple):
+    """What `rollback` was asked to do, checked; the flags every changing command has."""
+
+    route: str
+    to_revision: int | None
+    force: bool  # restore even when a pool the revision names is gone
+    dry_run: str
+    output: str | None
+    yes: bool
+    force_conflicts: bool
+    wait: bool
+    wait_timeout_ms: int
+    record_path: str | None
+    no_record: bool
+
+
+def build_rollback_options(
+    *,
+    route: str,
+    to_revision: int | None,
+    force: bool,
+    dry_run: str,
+    output: str | None,
+    yes: bool,
+    force_conflicts: bool,
+    wait: bool,
+    timeout: str,
+    record_path: str | None,
+    no_record: bool,
+) -> RollbackOptions:
+    """Check every flag before any request."""
+    validation.check_dns_subdomain(route, "ROUTE")
+    if to_revision is not None and to_revision < 1:
+        raise InvalidInput(
+            f"--to-revision {to_revision} is not a revision number",
+            "revisions count from 1; list them with `kubectl inferroute history ROUTE`",
+        )
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    return RollbackOptions(
+        route=route,
+        to_revision=to_revision,
+        force=force,
+        dry_run=dry_run,
+        output=output,
+        yes=yes,
+        force_conflicts=force_conflicts,
+        wait=wait,
+        wait_timeout_ms=wait_timeout.milliseconds,
+        record_path=record_path,
+        no_record=no_record,
     )

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import NotFound
-from .discovery import is_gke_class
 from .inventory import PoolState
 from .model import (
     CRD_HINTS,
@@ -54,10 +53,18 @@ def pool_apis(served: ServedApis, group: str | None) -> tuple[ResourceApi, ...]:
 
 
 def plan_route(
-    options: ExposeOptions, gateway: GatewayView, pools: Sequence[PoolState]
+    options: ExposeOptions,
+    gateway: GatewayView,
+    pools: Sequence[PoolState],
+    controller: str | None = None,
 ) -> tuple[RouteSpec, list[str]]:
-    """The route spec from the flags and what discovery found, and notes for the explanation."""
-    gke = is_gke_class(gateway.class_name)
+    """The route spec from the flags and what discovery found, and notes for the explanation.
+
+    `controller`: the GatewayClass's controllerName, None when it could not be read (the
+    implementations table then goes by the class name)."""
+    from .implementations import rejects_rule_timeouts
+
+    gke = rejects_rule_timeouts(controller, gateway.class_name)
     notes = []
     if gke and not options.timeouts_given:
         notes.append(
@@ -121,6 +128,7 @@ def build_route_spec(
             headers=options.headers,
             request_timeout=request_timeout,
             backend_timeout=backend_timeout,
+            model=options.model,
         )
     )
 

@@ -33,8 +33,9 @@ from typing import Any, NamedTuple
 from .fields import as_list as _list
 from .fields import as_map as _map
 from .fields import as_str as _str
-from .model import GATEWAY_GROUP, ObjectRef
+from .model import GATEWAY_GROUP, MODEL_HEADER, ObjectRef
 
+_MODEL_HEADER = MODEL_HEADER.lower()  # header names are kept lower-case in a MatchKey
 ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
 
 
@@ -57,6 +58,12 @@ class MatchKey(NamedTuple):
             text += f" {self.method}"
         if self.headers:
             text += f" +{self.headers} header(s)"
+            # Several models on one Gateway differ only in this header: name the model.
+            model = next(
+                (v for t, n, v in self.header_values if t == "Exact" and n == _MODEL_HEADER), ""
+            )
+            if model:
+                text += f", model {model}"
         if self.queries:
             text += f" +{self.queries} query param(s)"
         return text

@@ -96,8 +96,12 @@ def rules_allow(rules: Sequence[Mapping[str, Any]], check: AccessCheck) -> bool:
     return False
 
 
-def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Finding]:
-    """A denial stops everything before any write, naming the `kubectl auth can-i` to run."""
+def check_permissions(
+    results: Sequence[tuple[AccessCheck, bool]],
+    granted: str = "you may create and patch HTTPRoutes and read the Gateway and pools",
+) -> list[Finding]:
+    """A denial stops everything before any write, naming the `kubectl auth can-i` to run;
+    `granted`: what the finding says when every check passed."""
     findings = []
     for check, allowed in results:
         if allowed:
@@ -118,7 +122,7 @@ def check_permissions(results: Sequence[tuple[AccessCheck, bool]]) -> list[Findi
             Finding(
                 INFO,
                 "",
-                "you may create and patch HTTPRoutes and read the Gateway and pools",
+                granted,
                 check="permission",
             )
         )
@@ -388,14 +392,24 @@ def check_shadowing(route: Any, others: Sequence[Any]) -> list[Finding]:
                 check="shadowing",
             )
         )
+    from .basemodels import route_model
+
+    model = route_model(route)
     for item in find_shadowing(route, others):
         if item.loser == route.ref:
+            fix = "add a --hostname, a more specific --path or a --header so requests reach it"
+            if model:
+                # One route per base model and Gateway: the winner already serves it.
+                fix = (
+                    f"{item.winner} already takes model {model}'s requests: change that route "
+                    f"(--name {item.winner.name}) instead, or give this one its own --hostname"
+                )
             findings.append(
                 Finding(
                     WARNING,
                     "",
                     f"HTTPRoute {route.ref} would be shadowed on {item.gateway}: {item.detail}",
-                    "add a --hostname, a more specific --path or a --header so requests reach it",
+                    fix,
                     check=SHADOWED_CHECK,
                 )
             )
@@ -433,6 +447,14 @@ def is_managed_by_us(obj: Mapping[str, Any]) -> bool:
 def managers_of(obj: Mapping[str, Any]) -> list[str]:
     meta = obj.get("metadata") or {}
     return sorted({str(e.get("manager")) for e in meta.get("managedFields") or []})
+
+
+def owned_route_override(live: Mapping[str, Any] | None, *, force_conflicts: bool) -> str:
+    """The flags that make expose change a route someone else owns: --force, and
+    --force-conflicts too when the apply would also take over another manager's fields."""
+    if live is None or force_conflicts or is_managed_by_us(live):
+        return "--force"
+    return "--force --force-conflicts"
 
 
 def check_existing_route(
@@ -488,29 +510,23 @@ def check_existing_route(
 # --- 6. provider-aware timeouts ------------------------------------------------------------------
 
 
-def check_timeouts(class_name: str, timeouts_given: bool) -> list[Finding]:
-    """GKE's controllers reject rules[].timeouts: leave them out there, and say why."""
-    from .discovery import is_gke_class
+def check_timeouts(
+    class_name: str, timeouts_given: bool, controller: str | None = None
+) -> list[Finding]:
+    """Where the implementation rejects rules[].timeouts, the plan leaves them out: say why.
 
-    if not is_gke_class(class_name):
+    Timeouts the user gave anyway are the implementations table's finding
+    (`implementations.check_implementation`), which sees them in the route."""
+    from .implementations import rejects_rule_timeouts
+
+    if timeouts_given or not rejects_rule_timeouts(controller, class_name):
         return []
-    if not timeouts_given:
-        return [
-            Finding(
-                INFO,
-                "",
-                f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
-                "them; set the timeout with a GCPBackendPolicy instead",
-                check="timeouts",
-            )
-        ]
     return [
         Finding(
-            WARNING,
+            INFO,
             "",
-            f"GKE gateway class {class_name} rejects rules[].timeouts (Accepted=False, "
-            "UnsupportedValue)",
-            "drop --route-timeout/--backend-timeout and set the timeout with a GCPBackendPolicy",
+            f"leaves out rules[].timeouts: GKE's controller (class {class_name}) rejects "
+            "them; set the timeout with a GCPBackendPolicy instead",
             check="timeouts",
         )
     ]
@@ -616,6 +632,141 @@ def check_pool_health(
                 "deploy the endpoint picker (the inferencepool Helm chart does), or fix the "
                 "pool's endpointPickerRef",
                 check="pool-health",
+            )
+        )
+    return findings
+
+
+# --- 8. several models on one Gateway -------------------------------------------------------------
+
+MODEL_CHECK = "model"
+
+
+def model_needs_controller(model: str, mappings: Sequence[Any] | None) -> bool:
+    """Whether the check needs the GatewayClass's controllerName: only when no mapping names
+    model (a base model needs no other source; an adapter name is refused whatever sets it)."""
+    from .basemodels import index_mappings
+
+    index = index_mappings(mappings or ())
+    return not index.declares_base(model) and model not in index.adapters
+
+
+def check_model_header(
+    model: str,
+    mappings: Sequence[Any] | None,
+    *,
+    controller: str | None,
+    namespaces: Sequence[str],
+) -> list[Finding]:
+    """Will requests for model carry the base-model header the route matches?
+
+    mappings are the payload processor's `basemodels.ModelMapping`s found in namespaces (None:
+    they could not be listed); controller is the GatewayClass's controllerName (None: unknown).
+    An adapter name or a name two ConfigMaps declare stops `expose`; no mapping is a warning,
+    unless the implementation sets the header itself (agentgateway).
+    """
+    from .basemodels import (
+        IPP_LABEL,
+        MODEL_HEADER,
+        duplicate_names,
+        index_mappings,
+        mapping_example,
+        refs_text,
+        sets_header_itself,
+    )
+    from .manifest import render_yaml
+
+    where = " or ".join(f'"{ns}"' for ns in namespaces)
+    findings: list[Finding] = []
+    itself = controller is not None and sets_header_itself(controller)
+    if mappings is None:
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"could not list the payload processor's ConfigMaps in namespace {where} (no "
+                f"permission): not checked that model {model} is mapped",
+                f"check with `kubectl get configmaps -l {IPP_LABEL}=true -n {namespaces[0]}`",
+                check=MODEL_CHECK,
+            )
+        )
+        mappings = []
+    for mapping in mappings:
+        if mapping.problem:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "",
+                    f"ConfigMap {mapping.ref} of the payload processor cannot be read fully "
+                    f"({mapping.problem}): the processor may ignore it",
+                    "write data.baseModel as a name and data.adapters as a YAML list of names, "
+                    'e.g. adapters: "- food-review-1"',
+                    check=MODEL_CHECK,
+                )
+            )
+    index = index_mappings(mappings)
+    for name, refs in duplicate_names(index):
+        ours = name == model
+        findings.append(
+            Finding(
+                ERROR if ours else WARNING,
+                "",
+                f"{refs_text(refs)} both declare the model name {name}: every base and adapter "
+                "name must be unique, so the payload processor cannot tell which base model it is",
+                "keep the name in one ConfigMap only",
+                check=MODEL_CHECK,
+                blocking=ours,
+            )
+        )
+    adapter_of = [(ref, base) for ref, base in index.adapters.get(model, ()) if base]
+    if adapter_of and not index.declares_base(model):
+        ref, base = adapter_of[0]
+        findings.append(
+            Finding(
+                ERROR,
+                "",
+                f"{model} is an adapter of base model {base} (ConfigMap {ref}): the "
+                f"{MODEL_HEADER} header carries the base model's name, so no request would "
+                "match this route",
+                f"use --model {base}: one route per base model serves its adapters too",
+                check=MODEL_CHECK,
+                blocking=True,
+            )
+        )
+    elif index.declares_base(model):
+        refs = index.bases[model]
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"{refs_text(refs[:1])} declares base model {model}: the payload processor "
+                f"sets {MODEL_HEADER} for its requests",
+                check=MODEL_CHECK,
+            )
+        )
+    elif itself:
+        findings.append(
+            Finding(
+                INFO,
+                "",
+                f"the Gateway's implementation ({controller}) sets {MODEL_HEADER} itself, with "
+                "an AgentgatewayPolicy (traffic.phase PreRouting): no payload processor needed",
+                "make sure that policy exists for this Gateway",
+                check=MODEL_CHECK,
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                WARNING,
+                "",
+                f"no payload processor ConfigMap in namespace {where} declares base model "
+                f"{model}, and the Gateway's implementation ({controller or 'unknown'}) does not "
+                f"set the header itself: requests will not carry {MODEL_HEADER}, and this route "
+                "would take none of them",
+                "add the mapping for the payload processor (IPP) with `kubectl apply -f -`:",
+                yaml=render_yaml(mapping_example(model, namespaces[0])),
+                check=MODEL_CHECK,
             )
         )
     return findings

@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .findings import Finding
+from .findings import WARNING, Finding
 
 REVISIONS_ANNOTATION = "inferroute.llm-d.ai/revisions"
 MAX_REVISIONS = 10
@@ -62,7 +62,7 @@ def list_revisions(route: dict[str, Any] | None) -> tuple[list[Revision], list[F
     except (ValueError, TypeError, KeyError) as error:
         return [], [
             Finding(
-                "WARNING",
+                WARNING,
                 subject,
                 f"annotation {REVISIONS_ANNOTATION} is unreadable ({error}); history starts anew",
                 fix=f"kubectl annotate httproute {subject.split('/')[-1]} {REVISIONS_ANNOTATION}-",
@@ -120,10 +120,15 @@ def with_revision(
     user: str,
     command: str,
     now: datetime,
+    rules: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of manifest carrying the previous route's history plus this change."""
+    """Return a copy of manifest carrying the previous route's history plus this change.
+
+    `rules`: what the revision keeps, when not the manifest's own: the server's dry-run answer,
+    defaults filled in, so the live route matches its last revision exactly after the apply."""
     revisions, _ = list_revisions(previous_route)
-    rules = (manifest.get("spec") or {}).get("rules") or []
+    if rules is None:
+        rules = (manifest.get("spec") or {}).get("rules") or []
     result = copy.deepcopy(manifest)
     metadata = result.setdefault("metadata", {})
     annotations = metadata.setdefault("annotations", {})
@@ -131,6 +136,39 @@ def with_revision(
         append_revision(revisions, rules, user, command, now)
     )
     return result
+
+
+# Flags whose value is a secret: kept out of the command a revision records.
+_SECRET_FLAGS = ("--token", "--password", "--username", "--client-key", "--client-certificate")
+
+
+def redact_command(argv: list[str]) -> str:
+    """Return the command line as the user typed it after `kubectl`, secrets replaced."""
+    import shlex
+
+    words: list[str] = []
+    hide_next = False
+    for word in argv:
+        if hide_next:
+            words.append("REDACTED")
+            hide_next = False
+            continue
+        flag, sep, _ = word.partition("=")
+        if flag in _SECRET_FLAGS:
+            if sep:
+                words.append(f"{flag}=REDACTED")
+            else:
+                words.append(word)
+                hide_next = True
+            continue
+        words.append(word)
+    return shlex.join(["inferroute", *words])
+
+
+def revision_number(route: dict[str, Any] | None) -> int | None:
+    """Return the number of the route's newest revision, None when it has none."""
+    revisions, _ = list_revisions(route)
+    return revisions[-1].number if revisions else None
 
 
 def find_outside_change(route: dict[str, Any], revisions: list[Revision]) -> OutsideChange | None:

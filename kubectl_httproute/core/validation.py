@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import InvalidInput
 from .durations import check_gateway_duration
-from .model import POOL_GROUPS, HeaderMatch, ObjectRef, RouteSpec
+from .model import MODEL_HEADER, POOL_GROUPS, HeaderMatch, ObjectRef, RouteSpec
 
 # The flag names used in messages from check_route_spec; the CLI defines the same flags.
 FLAG_NAME = "--name"
@@ -24,6 +24,7 @@ FLAG_HOSTNAME = "--hostname"
 FLAG_PATH = "--path"
 FLAG_PATH_TYPE = "--path-type"
 FLAG_HEADER = "--header"
+FLAG_MODEL = "--model"
 FLAG_PORT = "--port"
 # `--request-timeout` is kubectl's flag for API calls, so the route's own timeout has another name.
 FLAG_ROUTE_TIMEOUT = "--route-timeout"
@@ -256,6 +257,26 @@ def _escaped(char: str) -> str:
     return named.get(char) or repr(char).strip("'")
 
 
+def check_model(value: str, flag: str = FLAG_MODEL) -> str:
+    """Return value if it can be the base-model header's value (any model name, e.g.
+    Qwen/Qwen3-32B); refuse what no request could carry in a header."""
+    hint = "give the base model's name as clients send it in the body, e.g. Qwen/Qwen3-32B"
+    if not value:
+        raise InvalidInput(f"{flag}: the model name is empty", hint)
+    problem = _header_value_problem(value)
+    if problem:
+        raise InvalidInput(
+            f"{flag} {value!r}: the name {problem}",
+            f"{hint}; it travels in the {MODEL_HEADER} header (RFC 9110 field-value)",
+        )
+    if len(value) > MAX_HEADER_VALUE:
+        raise InvalidInput(
+            f"{flag}: the model name is {len(value)} characters, more than {MAX_HEADER_VALUE}",
+            hint,
+        )
+    return value
+
+
 def check_headers(headers: Iterable[HeaderMatch], flag: str = FLAG_HEADER) -> None:
     """Refuse more than 16 header matches or two with the same name (HTTP names ignore case)."""
     seen: dict[str, str] = {}
@@ -408,7 +429,9 @@ def check_route_spec(spec: RouteSpec) -> RouteSpec:
     check_path(spec.path, spec.path_type)
     for header in spec.headers:
         parse_header(f"{header.name}={header.value}")
-    check_headers(spec.headers)
+    if spec.model is not None:
+        check_model(spec.model)
+    check_headers(spec.all_headers)
     _check_backends(spec)
     check_timeouts(spec.request_timeout, spec.backend_timeout)
     for key, value in spec.labels:

@@ -280,7 +280,10 @@ def _class_phrase(gateway_class: str | None) -> str:
 
 
 def _is_gke(gateway_class: str | None) -> bool:
-    return bool(gateway_class) and str(gateway_class).startswith("gke-l7-")
+    # A verdict has no GatewayClass read: the implementations table goes by the class name.
+    from .implementations import rejects_rule_timeouts
+
+    return rejects_rule_timeouts(None, gateway_class or "")
 
 
 def _summary(condition: Condition) -> str:
@@ -337,12 +340,12 @@ def _not_accepted_fix(
 
 
 def _invalid_kind_fix(gateway_class: str | None) -> str:
-    istio = "Istio: istiod Helm value `pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true`"
-    agentgateway = "agentgateway: Helm value `inferenceExtension.enabled=true`"
-    nginx = "NGINX Gateway Fabric: Helm value `nginxGateway.gwAPIInferenceExtension.enable=true`"
-    by_class = {"istio": istio, "agentgateway": agentgateway, "nginx": nginx}
-    chosen = by_class.get(gateway_class or "")
-    options = chosen or f"{istio}; {agentgateway}; {nginx}"
+    # The settings live in the implementations table, with their source; by class name, as a
+    # verdict has no GatewayClass read.
+    from .implementations import all_pool_backend_hints, pool_backend_hint
+
+    chosen = pool_backend_hint(None, gateway_class or "")
+    options = chosen or "; ".join(all_pool_backend_hints())
     return (
         "the gateway implementation does not support InferencePool backends: "
         f"enable its inference extension ({options})"
@@ -459,6 +462,44 @@ def route_verdict(
     verdicts = [_entry_verdict(route, gateway, e, gateway_class) for e in entries]
     # When one Gateway has several entries (one per listener), report the worst.
     return min(verdicts, key=lambda v: rank(v.state))
+
+
+def stale_not_found(
+    route: RouteFacts, gateway: ObjectRef, pools_created: Mapping[ObjectRef, str]
+) -> Verdict | None:
+    """A BackendNotFound older than a pool the route names that exists now: the controller looked
+    before the pool was created and never looked again (llm-d-modelservice#65; NGF PR#5207).
+
+    `pools_created`: the route's pools that exist, with their creationTimestamp. None when the
+    verdict is not such a BackendNotFound, or its age cannot be compared."""
+    for entry in _gateway_entries(route, gateway):
+        resolved = _find_condition(entry.conditions, RESOLVED_REFS)
+        if resolved is None or resolved.status != "False" or resolved.reason != "BackendNotFound":
+            continue
+        since = parse_time(resolved.last_transition_time)
+        if since is None:
+            continue
+        younger = sorted(
+            (ref, created)
+            for ref, created in pools_created.items()
+            if (born := parse_time(created)) is not None and born > since
+        )
+        if not younger:
+            continue
+        pool, created = younger[0]
+        name, namespace = route.ref.name or "ROUTE", route.ref.namespace or "NS"
+        return Verdict(
+            STALE,
+            False,
+            f"ResolvedRefs=False (BackendNotFound) is stale: the controller judged the route at "
+            f"{resolved.last_transition_time}, before InferencePool {pool} was created "
+            f"({created}), and has not looked again",
+            "make the controller look again with a no-op change: `kubectl annotate httproute "
+            f"{name} -n {namespace} kubectl-inferroute/touched-at=$(date +%s) --overwrite`; "
+            "if it stays BackendNotFound, check the gateway controller's logs "
+            "(llm-d-modelservice#65)",
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ routes:
   observedGeneration: 2         # the lowest observedGeneration in the route's conditions
   hostnames: [llm.example.com]
   paths: ["/"]                  # "/x" PathPrefix, "=/x" Exact, "~re" RegularExpression
+  model: Qwen/Qwen3-32B         # its exact X-Gateway-Base-Model-Name match; null: any model
   gateways:
   - {namespace: llm, name: inference-gateway, sectionName: null, class: example,
      controller: example.com/gateway-controller, verdict: Ready, addresses: [10.0.0.1],
@@ -26,6 +27,10 @@ routes:
      reason: Accepted, message: ..., observedGeneration: 2, lastTransitionTime: ...}
   findings:
   - {severity: error, subject: HTTPRoute llm/qwen-pool, what: ..., fix: ..., fixYaml: null}
+  events:                       # only for one ROUTE: the newest 10 about the route, each of
+                                # its Gateways and each of its pools, newest last
+  - {object: {kind: Gateway, namespace: llm, name: inference-gateway}, type: Warning,
+     reason: ..., count: 4, firstTimestamp: ..., lastTimestamp: ..., from: ..., message: ...}
 unreadable:                     # kinds that could not be read; the rest is still reported
 - {kind: gatewayclasses.gateway.networking.k8s.io, namespace: null, reason: forbidden}
 probe: null                     # or the probe's result (see probe.ProbeResult.to_dict)
@@ -40,7 +45,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..core.basemodels import route_model
 from ..core.diagnose import RouteDiagnosis
+from ..core.events import EventSummary, recent
 from ..core.inventory import Inventory
 from ..core.model import Condition, ObjectRef
 
@@ -104,6 +111,7 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
         "observedGeneration": route.observed_generation,
         "hostnames": list(summary.hostnames),
         "paths": list(route.paths),
+        "model": route_model(summary) or None,
         "gateways": gateways,
         "pools": [
             {"group": g, "namespace": ns, "name": n, "weight": w} for g, ns, n, w in summary.pools
@@ -124,15 +132,42 @@ def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
     }
 
 
+def _event(event: EventSummary) -> dict[str, Any]:
+    return {
+        "object": {"kind": event.kind, "namespace": event.namespace, "name": event.name},
+        "type": event.type,
+        "reason": event.reason,
+        "count": event.times,
+        "firstTimestamp": event.first or None,
+        "lastTimestamp": event.last or None,
+        "from": event.source or None,
+        "message": event.message,
+    }
+
+
+def route_events(diag: RouteDiagnosis, inv: Inventory) -> list[dict[str, Any]]:
+    """The events read about a route, its Gateways and its pools, newest last."""
+    summary = diag.route.summary
+    about = [("HTTPRoute", summary.ref)]
+    about += [("Gateway", ObjectRef(ns, name)) for ns, name, _ in summary.parents]
+    about += [("InferencePool", ObjectRef(ns, name)) for _, ns, name, _ in summary.pools]
+    found = [e for key in dict.fromkeys(about) for e in inv.events.get(key, ())]
+    return [_event(e) for e in recent(found, limit=0)]
+
+
 def build_report(
     diagnoses: list[RouteDiagnosis], inv: Inventory, probe: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The whole report: routes, what could not be read, and the probe's result if any."""
+    routes = [route_entry(d, inv) for d in diagnoses]
+    if inv.events_read or any(u.kind == "events" for u in inv.unreadable):
+        for entry, diag in zip(routes, diagnoses, strict=True):
+            entry["events"] = route_events(diag, inv)
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
         "namespace": inv.namespace,
-        "routes": [route_entry(d, inv) for d in diagnoses],
+        "routes": routes,
         "unreadable": [
             {"kind": u.kind, "namespace": u.namespace, "reason": u.reason} for u in inv.unreadable
         ],

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..core.diagnose import RouteDiagnosis
+from ..core.events import event_age
 from ..core.findings import Finding
 from ..core.inventory import Inventory, PoolState, RouteInfo, Unreadable
 from ..core.model import Condition, ObjectRef
@@ -77,19 +78,28 @@ def render_overview(
     wide: bool = False,
 ) -> str:
     """One row per route: where it attaches, where it sends traffic, what the controller said."""
+    from ..core.basemodels import route_model
+
     headers = ["ROUTE", "GATEWAYS", "POOLS", "HOSTS/PATHS", "ACCEPTED", "RESOLVED", "AGE"]
     headers.append("VERDICT")
+    # MODEL only when some route takes one model's requests (several models on one Gateway):
+    # the table of a one-model cluster stays as it was.
+    models = [route_model(d.route.summary) for d in diagnoses]
+    with_models = any(models)
+    if with_models:
+        headers.insert(3, "MODEL")
     if all_namespaces:
         headers.insert(0, "NAMESPACE")
     if wide:
         headers += ["CONTROLLERS", "ADDRESSES", "GENERATION", "OBSERVEDGEN"]
     rows = []
-    for diag in diagnoses:
+    for diag, model in zip(diagnoses, models, strict=True):
         route = diag.route
         row: list[object] = [
             route.ref.name,
             _gateways(route),
             _pools(route),
+            *([model or NONE] if with_models else []),
             _hosts_paths(route),
             _statuses(route, "Accepted") if route.parents else NONE,
             _statuses(route, "ResolvedRefs") if route.parents else NONE,
@@ -202,11 +212,26 @@ def _listener_conditions(inv: Inventory, ref: ObjectRef) -> str:
     )
 
 
-def render_detail(diag: RouteDiagnosis, inv: Inventory, now: datetime) -> str:
-    """One route: its conditions per parent, each Gateway, each pool, grants, then findings."""
+def render_events(inv: Inventory, kind: str, ref: ObjectRef, now: datetime) -> str:
+    """An object's newest events, as `kubectl describe` ends with them: newest last."""
+    if kind not in inv.events_read:
+        return "Events: not read"
+    events = inv.events.get((kind, ref))
+    if not events:
+        return f"Events: {NONE}"
+    rows = [[e.type, e.reason, event_age(e, now), e.source or NONE, e.message] for e in events]
+    return "Events:\n" + render_table(("TYPE", "REASON", "AGE", "FROM", "MESSAGE"), rows)
+
+
+def render_detail(diag: RouteDiagnosis, inv: Inventory, now: datetime, tree: str = "") -> str:
+    """One route: the traffic tree, its conditions per parent, each Gateway, each pool, grants,
+    then findings; with the events of each when they were read."""
     route = diag.route
     summary = route.summary
-    parts = []
+    parts = [tree] if tree else []
+    # Events are read with the detail view's text and JSON; a caller that did not ask for them
+    # (the graph formats) gets no Events lines.
+    with_events = bool(inv.events_read) or any(u.kind == "events" for u in inv.unreadable)
     head = [
         f"HTTPRoute {route.ref}",
         f"  Verdict: {diag.verdict}",
@@ -223,6 +248,8 @@ def render_detail(diag: RouteDiagnosis, inv: Inventory, now: datetime) -> str:
         parts.append("Conditions:\n" + render_table(_CONDITION_HEADERS, rows))
     else:
         parts.append("Conditions: no controller has written status for this route")
+    if with_events:
+        parts[-1] += "\n" + render_events(inv, "HTTPRoute", route.ref, now)
     for ns, name, _ in dict.fromkeys((ns, n, None) for ns, n, _ in summary.parents):
         ref = ObjectRef(ns, name)
         view = inv.gateways.get(ref)
@@ -241,6 +268,8 @@ def render_detail(diag: RouteDiagnosis, inv: Inventory, now: datetime) -> str:
             )
         elif inv.classes_read:
             block.append(f"GatewayClass {view.class_name or NONE}: not found")
+        if with_events:
+            block.append(render_events(inv, "Gateway", ref, now))
         parts.append("\n".join(block))
     shown: set[tuple[str, ObjectRef]] = set()
     for group, ns, name, _ in summary.pools:
@@ -253,7 +282,10 @@ def render_detail(diag: RouteDiagnosis, inv: Inventory, now: datetime) -> str:
             continue
         if (group, ref) not in shown:
             shown.add((group, ref))
-            parts.append(_pool_block(pool, inv, now))
+            pool_text = _pool_block(pool, inv, now)
+            if with_events:
+                pool_text += "\n" + render_events(inv, "InferencePool", ref, now)
+            parts.append(pool_text)
     foreign = sorted({(g, ns, n) for g, ns, n, _ in summary.pools if ns != route.ref.namespace})
     if foreign:
         lines = ["ReferenceGrants:"]

@@ -40,6 +40,25 @@ def _cond(
     }
 
 
+def _conditions(status: Any) -> list[dict[str, Any]]:
+    """Every condition of a status: its own, its parents' (routes, pools), its listeners'."""
+    if not isinstance(status, dict):
+        return []
+    found = list(status.get("conditions") or [])
+    for key in ("parents", "parent", "listeners"):
+        for item in status.get(key) or []:
+            found += item.get("conditions") or []
+    return found
+
+
+def _new_conditions(old: Any, new: Any) -> list[dict[str, Any]]:
+    def key(c: dict[str, Any]) -> tuple[Any, ...]:
+        return (c.get("type"), c.get("status"), c.get("reason"), c.get("message"))
+
+    before = {key(c) for c in _conditions(old)}
+    return [c for c in _conditions(new) if key(c) not in before]
+
+
 def _strip_times(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _strip_times(v) for k, v in value.items() if k != "lastTransitionTime"}
@@ -63,6 +82,8 @@ class ControllerSim:
         stale: bool = False,
         rejects_timeouts: bool | None = None,
         poll: float = 0.02,
+        record_events: bool = False,
+        sticky_not_found: bool = False,
     ):
         self.cluster = cluster
         self.delay = delay
@@ -76,6 +97,11 @@ class ControllerSim:
             controller_name == GKE_CONTROLLER if rejects_timeouts is None else rejects_timeouts
         )
         self.poll = poll
+        # Off by default: tests that need events seed them with fixed times (goldens).
+        self.record_events = record_events
+        # A BackendNotFound stays until the route's generation changes: the controller never
+        # looks again when the pool appears (llm-d-modelservice#65).
+        self.sticky_not_found = sticky_not_found
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reconciles = 0
@@ -148,6 +174,44 @@ class ControllerSim:
                 status,
                 manager=self.controller_name.split("/")[0],
             )
+            if self.record_events:
+                for condition in _new_conditions(obj.get("status"), status):
+                    self._record(obj, condition)
+
+    def _record(self, obj: dict[str, Any], condition: dict[str, Any]) -> None:
+        """A core/v1 Event for a condition that changed, as client-go's recorder writes one:
+        the same reason and message again add to its count instead of a new event."""
+        from .objects import event
+
+        meta = obj["metadata"]
+        namespace = meta.get("namespace") or "default"
+        ok = condition.get("status") == "True"
+        reason = str(condition.get("reason") or condition.get("type") or "")
+        message = str(condition.get("message") or "")
+        for seen in self.cluster.list("v1", "Event", namespace):
+            involved = seen.get("involvedObject") or {}
+            if (involved.get("uid"), seen.get("reason"), seen.get("message")) == (
+                meta.get("uid"),
+                reason,
+                message,
+            ):
+                seen["count"] = int(seen.get("count") or 1) + 1
+                seen["lastTimestamp"] = now()
+                self.cluster.add(seen)
+                return
+        self.cluster.add(
+            event(
+                f"{meta['name']}.{time.time_ns():x}",
+                namespace,
+                (obj.get("apiVersion", ""), obj.get("kind", ""), meta["name"]),
+                reason,
+                message,
+                type_="Normal" if ok else "Warning",
+                first=now(),
+                component=self.controller_name,
+                uid=meta.get("uid"),
+            )
+        )
 
     # ------------------------------------------------------------ reconcile
     def reconcile(self) -> None:
@@ -227,6 +291,10 @@ class ControllerSim:
             ok, reason, message, listeners = self._accept(route, ref, gw, namespaces)
             resolved, rreason, rmessage = self._resolve(route)
             gen = self._gen(route)
+            if self.sticky_not_found:
+                kept = next((c for c in old or [] if c.get("type") == "ResolvedRefs"), {})
+                if (kept.get("reason"), kept.get("observedGeneration")) == ("BackendNotFound", gen):
+                    resolved, rreason, rmessage = False, "BackendNotFound", kept.get("message", "")
             mine.append(
                 {
                     "parentRef": copy.deepcopy(ref),

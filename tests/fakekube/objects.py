@@ -182,6 +182,22 @@ def pod(
     }
 
 
+def model_mapping(
+    name: str,
+    base_model: str,
+    adapters: tuple[str, ...] = (),
+    namespace: str = "llm",
+    label: str = "inference.llm-d.ai/ipp-managed",
+) -> dict[str, Any]:
+    """The payload processor's ConfigMap: a base model and its adapters (YAML list in a string)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(name, namespace, {label: "true"}),
+        "data": {"baseModel": base_model, "adapters": "".join(f"- {a}\n" for a in adapters)},
+    }
+
+
 def reference_grant(
     name: str,
     namespace: str,
@@ -275,3 +291,44 @@ def standard_cluster(cluster: Any, **kwargs: Any) -> Any:
     for obj in standard_objects(**kwargs):
         cluster.add(obj)
     return cluster
+
+
+def event(
+    name: str,
+    namespace: str,
+    involved: tuple[str, str, str],
+    reason: str,
+    message: str,
+    *,
+    type_: str = "Normal",
+    count: int = 1,
+    first: str = "2025-06-01T12:00:00Z",
+    last: str | None = None,
+    component: str = EXAMPLE_CONTROLLER,
+    uid: str | None = None,
+) -> dict[str, Any]:
+    """A core/v1 Event about involved=(apiVersion, kind, name) in namespace, as client-go's
+    recorder writes one: source.component, first/lastTimestamp and count (no series)."""
+    api_version, kind, obj_name = involved
+    reference: dict[str, Any] = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "namespace": namespace,
+        "name": obj_name,
+    }
+    if uid:
+        reference["uid"] = uid
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": _meta(name, namespace),
+        "involvedObject": reference,
+        "reason": reason,
+        "message": message,
+        "type": type_,
+        "count": count,
+        "firstTimestamp": first,
+        "lastTimestamp": last or first,
+        "source": {"component": component},
+        "reportingComponent": component,
+    }

@@ -192,6 +192,34 @@ def _parse_selector(text: str) -> list[tuple[str, str, set[str]]]:
     return out
 
 
+# The field selectors kube-apiserver serves for core/v1 events (pkg/registry/core/event).
+EVENT_FIELDS = (
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+)
+
+
+def _event_fields(obj: dict[str, Any]) -> dict[str, str]:
+    involved = obj.get("involvedObject") or {}
+    values = {f"involvedObject.{k}": str(involved.get(k) or "") for k in (
+        "kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"
+    )}  # fmt: skip
+    values["reason"] = str(obj.get("reason") or "")
+    values["reportingComponent"] = str(obj.get("reportingComponent") or "")
+    values["source"] = str((obj.get("source") or {}).get("component") or "")
+    values["type"] = str(obj.get("type") or "")
+    return values
+
+
 def _selector_ok(terms: list[tuple[str, str, set[str]]], values: dict[str, str]) -> bool:
     for key, op, vals in terms:
         has = key in values
@@ -1301,9 +1329,15 @@ class _Api:
         return self.reply(200, self.present(rt, gone or obj))
 
     # ------------------------------------------------------------ list / watch
-    def matcher(self) -> Any:
+    def matcher(self, rt: ResourceType | None = None) -> Any:
         labels = _parse_selector(self.q("labelSelector") or "")
         fields = _parse_selector(self.q("fieldSelector") or "")
+        events = rt is not None and rt.group == "" and rt.plural == "events"
+        if events:
+            # The real server's field labels for core events; any other is a 400, as there.
+            for key, _, _ in fields:
+                if key not in EVENT_FIELDS and not key.startswith("metadata."):
+                    raise ApiError(400, "BadRequest", f'field label not supported: "{key}"')
 
         def ok(obj: dict[str, Any]) -> bool:
             meta = obj.get("metadata") or {}
@@ -1311,6 +1345,8 @@ class _Api:
                 "metadata.name": meta.get("name", ""),
                 "metadata.namespace": meta.get("namespace", ""),
             }
+            if events:
+                values.update(_event_fields(obj))
             return _selector_ok(labels, meta.get("labels") or {}) and _selector_ok(fields, values)
 
         return ok
@@ -1364,7 +1400,7 @@ class _Api:
             rv = self.store.rv
             cached = cluster._list_cache.get(cache_key)
             if cached is None or cached[0] != rv:
-                ok = self.matcher()
+                ok = self.matcher(rt)
                 items = [o for o in self.store.list(rt.group, rt.plural, target.namespace) if ok(o)]
                 for o in items:
                     if rt.is_crd:
@@ -1385,7 +1421,7 @@ class _Api:
 
     def watch(self, target: Target) -> None:
         rt = target.rtype
-        ok = self.matcher()
+        ok = self.matcher(rt)
         timeout = float(self.q("timeoutSeconds") or 1800)
         deadline = time.monotonic() + timeout
         since = self.q("resourceVersion")

@@ -66,6 +66,9 @@ def build_registry(pool_groups: tuple[str, ...], gateway_api: bool) -> list[Reso
         ResourceType("", "v1", "namespaces", "namespace", "Namespace", False, ("ns",)),
         ResourceType("", "v1", "services", "service", "Service", True, ("svc",)),
         ResourceType("", "v1", "pods", "pod", "Pod", True, ("po",)),
+        ResourceType("", "v1", "events", "event", "Event", True, ("ev",), False),
+        # The payload processor's model mappings (several models on one Gateway).
+        ResourceType("", "v1", "configmaps", "configmap", "ConfigMap", True, ("cm",), False),
         ResourceType(
             "authorization.k8s.io",
             "v1",
