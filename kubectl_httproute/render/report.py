@@ -159,20 +159,28 @@ def build_report(
     diagnoses: list[RouteDiagnosis], inv: Inventory, probe: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The whole report: routes, what could not be read, and the probe's result if any."""
-    routes = [route_entry(d, inv) for d in diagnoses]
-    if inv.events_read or any(u.kind == "events" for u in inv.unreadable):
-        for entry, diag in zip(routes, diagnoses, strict=True):
-            entry["events"] = route_events(diag, inv)
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
         "namespace": inv.namespace,
-        "routes": routes,
+        "routes": list(iter_route_entries(diagnoses, inv)),
         "unreadable": [
             {"kind": u.kind, "namespace": u.namespace, "reason": u.reason} for u in inv.unreadable
         ],
         "probe": probe,
     }
+
+
+def iter_route_entries(
+    diagnoses: Iterable[RouteDiagnosis], inv: Inventory
+) -> Iterator[dict[str, Any]]:
+    """The report's routes, one at a time; with their events when events were read."""
+    events = inv.events_read or any(u.kind == "events" for u in inv.unreadable)
+    for diag in diagnoses:
+        entry = route_entry(diag, inv)
+        if events:
+            entry["events"] = route_events(diag, inv)
+        yield entry
 
 
 def render_report_names(report: dict[str, Any]) -> str:
@@ -198,4 +206,4 @@ def iter_report_json(
 
     envelope = build_report([], inv, probe)
     del envelope["routes"]
-    return iter_object(envelope, "routes", (route_entry(d, inv) for d in diagnoses))
+    return iter_object(envelope, "routes", iter_route_entries(diagnoses, inv))
