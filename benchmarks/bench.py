@@ -18,6 +18,7 @@ console script instead.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -86,8 +87,13 @@ def install_venv() -> str:
     return str(python)
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one run of cmd."""
+# One run: wall seconds, peak RSS in MB, CPU seconds (user + system; nan when not measured).
+Sample = tuple[float, float, float]
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stdout, CPU seconds) of one run of cmd. CPU time is the
+    figure to trust on a shared machine: wall time there includes waiting for a core."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
@@ -97,45 +103,65 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         text = out.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) not in (0, 3):
         raise SystemExit(f"error: {' '.join(cmd)} failed: {text[-500:]}")
-    return wall, usage.ru_maxrss / 1024, text
+    return wall, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
+
+
+def sample(cmd: list[str], env: dict[str, str]) -> Sample:
+    wall, mem, _, cpu = measure(cmd, env)
+    return wall, mem, cpu
 
 
 class Table:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.rows: list[tuple[str, ...]] = []
+        self.notes: list[str] = []  # printed under the table
 
     def add(
         self,
         what: str,
-        ours: list[tuple[float, float]],
-        theirs: list[tuple[float, float]] | None,
+        ours: list[Sample],
+        theirs: list[Sample] | None,
         note: str = "",
     ) -> None:
-        wall = statistics.median(w for w, _ in ours)
-        mem = statistics.median(m for _, m in ours)
+        wall, cpu, mem = (statistics.median(s[i] for s in ours) for i in (0, 2, 1))
         if theirs:
-            k_wall = statistics.median(w for w, _ in theirs)
-            k_mem = statistics.median(m for _, m in theirs)
+            k_wall, k_cpu, k_mem = (statistics.median(s[i] for s in theirs) for i in (0, 2, 1))
             ratio = f"{wall / k_wall:.2f}x of {k_wall * 1000:.0f} ms"
+            cpu_ratio = f"{cpu / k_cpu:.2f}x of {k_cpu * 1000:.0f} ms" if cpu == cpu else "-"
             mem_ratio = f"{mem / k_mem:.2f}x of {k_mem:.0f} MB"
         else:
-            ratio = mem_ratio = "-"
-        self.rows.append((what, f"{wall * 1000:.0f} ms", ratio, f"{mem:.0f} MB", mem_ratio + note))
+            ratio = cpu_ratio = mem_ratio = "-"
+        cpu_text = f"{cpu * 1000:.0f} ms" if cpu == cpu else "-"  # nan: not measured
+        self.rows.append(
+            (
+                what,
+                f"{wall * 1000:.0f} ms",
+                ratio,
+                cpu_text,
+                cpu_ratio,
+                f"{mem:.0f} MB",
+                mem_ratio + note,
+            )
+        )
         print(
-            f"  {what}: {self.rows[-1][1]} ({ratio}), {mem:.0f} MB ({mem_ratio}){note}",
+            f"  {what}: {self.rows[-1][1]} ({ratio}), CPU {cpu_text} ({cpu_ratio}), "
+            f"{mem:.0f} MB ({mem_ratio}){note}",
             file=sys.stderr,
             flush=True,
         )
 
     def print(self) -> None:
-        head = ("what", "median wall", "vs kubectl", "peak RSS", "vs kubectl")
-        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(5)]
+        head: tuple[str, ...] = ("what", "median wall", "vs kubectl", "median CPU", "vs kubectl")
+        head += ("peak RSS", "vs kubectl")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head))]
         for row in [head, tuple("-" * w for w in widths), *self.rows]:
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        for note in self.notes:
+            print(note)
 
 
-def runs(cmd: list[str], env: dict[str, str], n: int) -> list[tuple[float, float]]:
-    return [measure(cmd, env)[:2] for _ in range(n)]
+def runs(cmd: list[str], env: dict[str, str], n: int) -> list[Sample]:
+    return [sample(cmd, env) for _ in range(n)]
 
 
 def paired(
@@ -143,14 +169,14 @@ def paired(
     theirs: list[str] | None,
     env: dict[str, str],
     n: int,
-) -> tuple[list[tuple[float, float]], list[tuple[float, float]] | None]:
+) -> tuple[list[Sample], list[Sample] | None]:
     """Alternate the two commands, so both see the same machine."""
-    a: list[tuple[float, float]] = []
-    b: list[tuple[float, float]] = []
+    a: list[Sample] = []
+    b: list[Sample] = []
     for _ in range(n):
-        a.append(measure(ours, env)[:2])
+        a.append(sample(ours, env))
         if theirs:
-            b.append(measure(theirs, env)[:2])
+            b.append(sample(theirs, env))
     return a, (b or None)
 
 
@@ -440,6 +466,7 @@ def krew_bundle(table: Table, bundle: Path, home: Path, n: int) -> None:
 
 
 def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
+    peaks: dict[str, list[tuple[int, float, float | None]]] = {}
     for size in sizes:
         print(f"{size} routes", file=sys.stderr)
         with server(size, home) as env:
@@ -450,17 +477,37 @@ def scale(table: Table, home: Path, sizes: list[int], n: int) -> None:
             )
             if kubectl:
                 measure(kubectl, env)  # kubectl's discovery cache, as on a user's machine
-            table.add(
-                f"{size} routes: status -A -o json",
-                *paired(plugin("status", "-A", "-o", "json"), kubectl, env, n),
-            )
-            table.add(f"{size} routes: status -A", *paired(plugin("status", "-A"), kubectl, env, n))
+            for what, args in (("status -A -o json", ("-o", "json")), ("status -A", ())):
+                ours, theirs = paired(plugin("status", "-A", *args), kubectl, env, n)
+                table.add(f"{size} routes: {what}", ours, theirs)
+                peaks.setdefault(what, []).append(
+                    (size, _median_mem(ours), _median_mem(theirs) if theirs else None)
+                )
             checks = [measure([PYTHON, "-c", SHADOWING], env) for _ in range(n)]
             table.add(
                 f"{size} routes: shadowing check (in-process)",
-                [(float(out), mem) for _, mem, out in checks],
+                [(float(out), mem, float("nan")) for _, mem, out, _ in checks],
                 None,
             )
+    for what, points in peaks.items():
+        table.notes.extend(growth(what, points))
+
+
+def _median_mem(samples: list[Sample]) -> float:
+    return statistics.median(s[1] for s in samples)
+
+
+def growth(what: str, points: list[tuple[int, float, float | None]]) -> list[str]:
+    """Peak memory added per route from one size to the next: what the plugin keeps per route
+    once pages are read one at a time (its summaries), against kubectl's."""
+    lines = []
+    for (small, ours_a, theirs_a), (large, ours_b, theirs_b) in itertools.pairwise(points):
+        per_route = (ours_b - ours_a) * 1024 / (large - small)
+        line = f"memory growth per route, {what}, {small}->{large} routes: {per_route:.1f} KB"
+        if theirs_a is not None and theirs_b is not None:
+            line += f" (kubectl {(theirs_b - theirs_a) * 1024 / (large - small):.1f} KB)"
+        lines.append(line)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

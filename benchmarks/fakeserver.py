@@ -24,6 +24,8 @@ from fakekube import FakeCluster
 from fakekube import objects as o
 from fakekube.store import field_paths, to_fields_v1
 
+from kubectl_httproute.core.model import MANAGED_BY_LABEL, MANAGED_BY_VALUE
+
 GROUP = "gateway.networking.k8s.io"
 POOL_GROUP = "inference.networking.k8s.io"
 TIME = "2025-06-01T12:00:00Z"
@@ -147,6 +149,7 @@ def fill(cluster: FakeCluster, routes: int) -> None:
             gateway=f"gw-{g:04d}",
             pool=f"pool-{g:04d}",
             hostnames=[f"m{r}.example.com"],
+            labels={MANAGED_BY_LABEL: MANAGED_BY_VALUE},  # as the plugin labels what it makes
         )
         cluster.add(
             with_status(

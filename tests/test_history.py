@@ -117,14 +117,15 @@ def test_json_is_the_documented_structure(cluster: Any, kubeconfig: Path) -> Non
     assert report["route"] == {"namespace": "llm", "name": "qwen-pool"}
     assert [r["number"] for r in report["revisions"]] == [1, 2, 3, None]
     assert [r["outside"] for r in report["revisions"]] == [False, False, False, True]
+    # Sorted, as kubectl's -o json prints keys (changed on purpose from the insertion order).
     assert list(report["revisions"][0]) == [
+        "command",
         "number",
         "outside",
+        "rules",
+        "split",
         "time",
         "user",
-        "command",
-        "split",
-        "rules",
     ]
     assert report["revisions"][2]["split"] == "qwen-pool=90 qwen-b=10"
     assert report["revisions"][1]["rules"][0]["matches"][0]["path"]["value"] == "/v1"

@@ -16,7 +16,6 @@ from kubectl_httproute.core.manifest import (
     build_httproute,
     build_reference_grant,
     for_display,
-    render_json,
     render_yaml,
 )
 from kubectl_httproute.core.model import (
@@ -28,6 +27,7 @@ from kubectl_httproute.core.model import (
     RouteSpec,
 )
 from kubectl_httproute.core.validation import check_route_spec
+from kubectl_httproute.render.kubejson import render_object
 
 DEFAULT = RouteSpec(
     name="qwen-pool",
@@ -291,15 +291,18 @@ def test_never_folds_long_values() -> None:
     assert text.count("\n") == 1
 
 
-def test_preserves_key_order_in_yaml_and_json() -> None:
+def test_preserves_key_order_in_yaml_and_sorts_json_keys_as_kubectl() -> None:
+    # JSON was insertion-ordered with two spaces: changed on purpose to kubectl's -o json.
     obj = {"zeta": 1, "alpha": {"b": 2, "a": 3}}
     assert render_yaml(obj) == "zeta: 1\nalpha:\n  b: 2\n  a: 3\n"
-    assert render_json(obj) == '{\n  "zeta": 1,\n  "alpha": {\n    "b": 2,\n    "a": 3\n  }\n}\n'
+    assert render_object(obj) == (
+        '{\n    "alpha": {\n        "a": 3,\n        "b": 2\n    },\n    "zeta": 1\n}\n'
+    )
 
 
 def test_renders_json_that_round_trips() -> None:
     route = build_httproute(CASES["hostnames_headers_exact"])
-    text = render_json(route)
+    text = render_object(route)
     assert text.endswith("}\n")
     assert json.loads(text) == route
 

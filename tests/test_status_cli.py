@@ -414,7 +414,8 @@ def test_expose_with_yes_and_no_terminal_does_not_ask_to_probe(
     assert "Send a test request" not in result.output
 
 
-def test_report_json_has_one_route_per_line_and_the_same_data() -> None:
+def test_report_json_is_indented_as_kubectl_prints_objects() -> None:
+    # Was one route per line, two spaces: changed on purpose to kubectl's -o json (issue 15).
     from kubectl_httproute.render.report import render_report_json
 
     data = {
@@ -427,5 +428,6 @@ def test_report_json_has_one_route_per_line_and_the_same_data() -> None:
     }
     text = render_report_json(data)
     assert json.loads(text) == data
-    assert '    {"name": "a", "findings": []},\n' in text
-    assert '  "unreadable": [],\n' in text
+    assert text == json.dumps(data, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
+    assert '        {\n            "findings": [],\n            "name": "a"\n        },\n' in text
+    assert '\n    "unreadable": []\n}\n' in text

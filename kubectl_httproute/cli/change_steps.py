@@ -494,10 +494,14 @@ def print_object(obj: dict[str, Any], output: str | None) -> None:
 
         click.echo(render_template(template, obj), nl=False)  # as kubectl: no newline added
         return
-    from ..core.manifest import render_json, render_yaml
+    if output == "json":
+        from ..render.kubejson import render_object
 
-    text = render_json(obj) if output == "json" else render_yaml(obj)
-    say(text.rstrip("\n"))
+        say(render_object(obj).rstrip("\n"))  # as kubectl's -o json: four spaces, keys sorted
+        return
+    from ..core.manifest import render_yaml
+
+    say(render_yaml(obj).rstrip("\n"))
 
 
 # --- record --------------------------------------------------------------------------------------

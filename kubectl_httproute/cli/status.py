@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -172,6 +172,8 @@ class StatusView(NamedTuple):
     exit_code: int
     notes: tuple[str, ...] = ()
     newline: bool = True  # False: printed as it is (a JSONPath template's output, as kubectl)
+    # Printed piece by piece instead of text (-o json); drawing them renders them.
+    chunks: Iterable[str] | None = None
 
 
 def _namespace(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> str | None:
@@ -234,21 +236,35 @@ def _build_view(
     else:
         inv = read_overview(client, namespace)
         diagnoses = diagnose_all(inv)
-    report = build_report(diagnoses, inv, probe.to_dict() if probe is not None else None)
+    probe_data = probe.to_dict() if probe is not None else None
     code = _exit_code(diagnoses, inv, probe)
-    # Only --watch compares renderings; a one-off run does not pay for the key.
-    key = json.dumps(report, sort_keys=True) if options.watch else ""
     notes = tuple(render_unreadable(inv.unreadable).splitlines()) if inv.unreadable else ()
     template = jsonpath_template(options.output)
+    if options.output == "json" and not options.watch:
+        from ..render.report import iter_report_json
+
+        # Written route by route as each entry is ready (_print_view): no whole report or text.
+        chunks = iter_report_json(diagnoses, inv, probe_data)
+        return StatusView("", "", code, notes, chunks=chunks)
+    # The tables need no report: only --watch (its key), templates, yaml and names build it.
+    report = (
+        build_report(diagnoses, inv, probe_data)
+        if options.watch or template is not None or options.output in REPORT_OUTPUTS
+        else None
+    )
+    # Only --watch compares renderings; a one-off run does not pay for the key.
+    key = json.dumps(report, sort_keys=True) if options.watch else ""
     if template is not None:
         from ..render.jsonpath import render_template
 
+        assert report is not None
         del inv, diagnoses
         return StatusView(render_template(template, report), key, code, notes, newline=False)
     if options.output in REPORT_OUTPUTS:
         from ..core.manifest import render_yaml
         from ..render.report import render_report_json, render_report_names
 
+        assert report is not None
         del inv, diagnoses  # the report holds what is printed: let the rest go first
         if options.output == "name":
             text = render_report_names(report)
@@ -317,18 +333,37 @@ def _exit_code(diagnoses: list[RouteDiagnosis], inv: Inventory, probe: ProbeResu
 
 def run_status(client: Cluster, options: StatusOptions, flags: GlobalFlags) -> int:
     """Print status once; returns the exit code."""
-    view = build_view(client, options, flags)
-    for note in view.notes:
-        warn(note)
-    _print_view(view)
+    with _no_cyclic_gc():  # -o json renders while it prints
+        view = build_view(client, options, flags)
+        for note in view.notes:
+            warn(note)
+        _print_view(view)
     return view.exit_code
 
 
 def _print_view(view: StatusView) -> None:
-    if view.newline and view.text:
+    if view.chunks is not None:
+        _write_chunks(view.chunks)
+    elif view.newline and view.text:
         say(view.text)
     elif view.text:
         click.echo(view.text, nl=False)
+
+
+def _write_chunks(chunks: Iterable[str], size: int = 1 << 16) -> None:
+    """Write pieces as they come, gathered to about `size` characters a write (one system call
+    per route would cost more than the routes' encoding)."""
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            click.echo("".join(batch), nl=False)
+            batch.clear()
+            held = 0
+    if batch:
+        click.echo("".join(batch), nl=False)
 
 
 # --- watch ---------------------------------------------------------------------------------------

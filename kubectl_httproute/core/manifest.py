@@ -1,9 +1,8 @@
-"""Route spec → HTTPRoute object → YAML or JSON text. Pure: no I/O, no cluster."""
+"""Route spec → HTTPRoute object → YAML text. Pure: no I/O, no cluster."""
 
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Any
 
@@ -161,8 +160,3 @@ def render_yaml(obj: Any) -> str:
         allow_unicode=True,
         width=1_000_000,  # never fold long values (header values, descriptions)
     )
-
-
-def render_json(obj: Any) -> str:
-    """Render an object as JSON indented by 2, with a trailing newline."""
-    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
