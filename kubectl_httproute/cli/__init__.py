@@ -12,6 +12,7 @@ from .common import TRACEBACK_LEVEL, fail_line, global_flags, kube_flags
 from .flagsyntax import PROG_NAME, KubectlGroup, usage_failure
 
 INTERRUPTED = 130
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell sees when kubectl's reader goes away
 HELP_WIDTH = 100
 
 ROOT_HELP = """Connect a Gateway to LLM model servers (InferencePools) with a verified HTTPRoute.
@@ -107,6 +108,10 @@ class InferrouteGroup(KubectlGroup):
             ctx.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # `| head` closed the pipe: stop quietly, as kubectl does (killed by SIGPIPE).
+            _silence_stdout()
+            ctx.exit(BROKEN_PIPE)
         except Exception as error:  # a bug of ours: still one line, unless asked for more
             if _verbosity(ctx) >= TRACEBACK_LEVEL:
                 _print_traceback()
@@ -116,6 +121,20 @@ class InferrouteGroup(KubectlGroup):
                 err=True,
             )
             ctx.exit(EXIT_FAILED)
+
+
+def _silence_stdout() -> None:
+    import os
+    import sys
+
+    # Python flushes stdout again at exit, which would raise once more on the closed pipe.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing to flush
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _print_traceback() -> None:
