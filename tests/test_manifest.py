@@ -325,3 +325,69 @@ def test_display_copy_drops_managed_fields_only() -> None:
 
 def test_display_copy_tolerates_objects_without_metadata() -> None:
     assert for_display({"kind": "Status"}) == {"kind": "Status"}
+
+
+# --- what the day-two commands apply ---------------------------------------------------------
+
+
+def _shifted_routes() -> dict[str, dict[str, Any]]:
+    from datetime import datetime, timezone
+
+    from kubectl_httproute.core.model import ObjectRef
+    from kubectl_httproute.core.revisions import with_revision
+    from kubectl_httproute.core.shift import (
+        build_shift_manifest,
+        plan_change,
+        plan_steps,
+        with_mirror,
+    )
+
+    live = build_httproute(DEFAULT)
+    canary = PoolBackend("qwen-b", "llm", port=8000)
+    other_ns = PoolBackend("qwen-c", "models", port=8000)
+    split = plan_change(
+        live,
+        {ObjectRef("llm", "qwen-b"): 10},
+        {ObjectRef("llm", "qwen-b"): canary},
+        None,
+        no_mirror=False,
+    )
+    mirrored = with_mirror(live["spec"]["rules"], "llm", other_ns, 10)
+    split_route = build_shift_manifest(live, split)
+    steps = plan_steps(split_route, ObjectRef("llm", "qwen-b"), (50, 100), {})
+    removed = plan_change(
+        build_shift_manifest(live, steps[-1].rules),
+        {},
+        {},
+        None,
+        no_mirror=False,
+        removed=[ObjectRef("llm", "qwen-pool")],
+    )
+    now = datetime(2026, 12, 3, tzinfo=timezone.utc)
+    return {
+        "split": split_route,
+        "mirror-across-namespaces": build_shift_manifest(live, mirrored),
+        "last-step": build_shift_manifest(live, steps[-1].rules),
+        "removed": build_shift_manifest(live, removed),
+        "with-revision": with_revision(split_route, live, "tester", "inferroute shift", now),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_shifted_routes()))
+def test_what_shift_and_its_revisions_apply_validates_against_the_real_crd(case: str) -> None:
+    assert schema_errors(_shifted_routes()[case], httproute_schema()) == []
+
+
+def test_the_shifted_cases_are_what_their_names_say() -> None:
+    routes = _shifted_routes()
+
+    def names(case: str) -> list[tuple[str, int]]:
+        refs = routes[case]["spec"]["rules"][0]["backendRefs"]
+        return [(r["name"], r["weight"]) for r in refs]
+
+    assert names("split") == [("qwen-pool", 1), ("qwen-b", 10)]
+    assert names("last-step") == [("qwen-pool", 0), ("qwen-b", 100)]
+    assert names("removed") == [("qwen-b", 100)]
+    mirror = routes["mirror-across-namespaces"]["spec"]["rules"][0]["filters"][0]
+    assert mirror["requestMirror"]["backendRef"]["namespace"] == "models"
+    assert "inferroute.llm-d.ai/revisions" in routes["with-revision"]["metadata"]["annotations"]
