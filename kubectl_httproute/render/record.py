@@ -337,6 +337,9 @@ def render_deletion_record(data: RecordData) -> str:
         "",
         *_bullets(data.rules_summary, "Nothing."),
         "",
+        # The traffic as it was before the delete, as every record draws its route.
+        *_diagram_lines(data),
+        "",
         "## Manifest as deleted",
         "",
         *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
