@@ -138,6 +138,19 @@ def note_revision(applied: dict[str, Any], journal: Journal) -> None:
         journal.add("revision", f"revision {number} recorded on the route")
 
 
+def refuse_if_owned(
+    live: dict[str, Any] | None, options: ChangeOptions, *, force: bool
+) -> Finding | None:
+    """A route a Helm release, KServe or Envoy AI Gateway owns is put back by its owner:
+    refused (RouteOwned, exit 1) before anything is changed, unless --force; a dry run changes
+    nothing, so it only warns. Returns the warning to show with the findings, if any."""
+    from ..core.ownership import refuse_if_owned as refuse
+    from ..core.preflight import owned_route_override
+
+    override = owned_route_override(live, force_conflicts=options.force_conflicts)
+    return refuse(live, force or options.dry_run != "none", override=override)
+
+
 # --- dry-run, changes, approval ------------------------------------------------------------------
 
 

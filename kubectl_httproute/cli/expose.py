@@ -33,6 +33,7 @@ from .change_steps import (
     dry_rules,
     finish_change,
     print_object,
+    refuse_if_owned,
     server_dry_run,
     show_changes,
 )
@@ -54,7 +55,6 @@ from .interrupts import WRITES
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
     from ..cluster.preflight import PreflightResult
-    from ..core.findings import Finding
     from ..core.inventory import PoolState
     from ..core.model import RouteSpec
     from ..core.verify import GatewayView
@@ -294,7 +294,7 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     manifest = build_httproute(spec)
     route_ref = ObjectRef(spec.namespace, spec.name)
     existing = client.get(HTTPROUTES, spec.namespace, spec.name)
-    owned = _refuse_if_owned(existing, options)
+    owned = refuse_if_owned(existing, options, force=options.force)
     if human:
         _show_plan(spec, manifest, gateway, notes, existing)
 
@@ -340,17 +340,6 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
 
 
 # --- the terminal side of each step --------------------------------------------------------------
-
-
-def _refuse_if_owned(existing: dict[str, Any] | None, options: ExposeOptions) -> Finding | None:
-    """A route Helm, KServe or Envoy AI Gateway owns: refused before anything else, unless
-    --force; a server dry-run changes nothing, so it only warns."""
-    from ..core.ownership import refuse_if_owned
-    from ..core.preflight import owned_route_override
-
-    override = owned_route_override(existing, force_conflicts=options.force_conflicts)
-    forced = options.force or options.dry_run == "server"
-    return refuse_if_owned(existing, forced, override=override)
 
 
 def _show_found(

@@ -27,6 +27,7 @@ from .change_steps import (
     dry_rules,
     finish_change,
     print_object,
+    refuse_if_owned,
     server_dry_run,
     show_changes,
 )
@@ -153,7 +154,8 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
             f'HTTPRoute "{route.name}" not found in namespace "{route.namespace}"',
             f"list the routes with `kubectl inferroute status -n {route.namespace}`",
         )
-    owned = _refuse_if_owned(live, options)  # before anything else: its owner puts it back
+    # Before anything else: its owner would put the rules back.
+    owned = refuse_if_owned(live, options, force=options.force)
     if owned is not None:
         from .preflight_steps import print_findings
 
@@ -215,16 +217,6 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
         question=APPROVAL_QUESTION,
         review="review the rollback with --dry-run=server",
     )
-
-
-def _refuse_if_owned(live: dict[str, Any], options: RollbackOptions) -> Finding | None:
-    """A route Helm, KServe or Envoy AI Gateway owns puts its own rules back: refused unless
-    --force; a dry run changes nothing, so it only warns."""
-    from ..core.ownership import refuse_if_owned
-    from ..core.preflight import owned_route_override
-
-    override = owned_route_override(live, force_conflicts=options.force_conflicts)
-    return refuse_if_owned(live, options.force or options.dry_run != "none", override=override)
 
 
 def _preflight(

@@ -29,6 +29,7 @@ from .change_steps import (
     for_display,
     note_revision,
     print_object,
+    refuse_if_owned,
     route_name,
     server_dry_run,
     show_applied,
@@ -253,7 +254,8 @@ def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Pl
     )
 
     existing = read_route(client, served, options)
-    owned = _refuse_if_owned(existing, options)  # first: its owner would put it back
+    # First: its owner would put the weights back.
+    owned = refuse_if_owned(existing, options, force=options.force)
     require_pool_rules(existing)
     on_route = route_pools(existing)
     wanted = [p.ref for p in options.pools]
@@ -295,16 +297,6 @@ def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Pl
             removed=[p.ref for p in options.remove],
         )
     return Plan(existing, pools, rules, steps, owned)
-
-
-def _refuse_if_owned(existing: dict[str, Any], options: ShiftOptions) -> Finding | None:
-    """A route Helm, KServe or Envoy AI Gateway owns gets its weights put back by its owner:
-    refused unless --force; a dry run changes nothing, so it only warns."""
-    from ..core.ownership import refuse_if_owned
-    from ..core.preflight import owned_route_override
-
-    override = owned_route_override(existing, force_conflicts=options.force_conflicts)
-    return refuse_if_owned(existing, options.force or options.dry_run != "none", override=override)
 
 
 def implementation_findings(existing: dict[str, Any], manifest: dict[str, Any]) -> list[Finding]:
