@@ -18,6 +18,18 @@ class PoolRequest(NamedTuple):
     namespace_given: bool
 
 
+def check_change_flags(
+    dry_run: str, record_path: str | None, no_record: bool, timeout: str
+) -> durations.Duration:
+    """The flags every changing command shares: --dry-run's mode, --record against --no-record,
+    and --timeout's duration (returned)."""
+    if dry_run not in DRY_RUN_MODES:
+        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
+    if record_path is not None and no_record:
+        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
+    return durations.parse_duration(timeout, "--timeout")
+
+
 class ExposeOptions(NamedTuple):
     """What `expose` was asked to do, checked; namespaces filled in by `complete`."""
 
@@ -248,11 +260,7 @@ def build_rollback_options(
             f"--to-revision {to_revision} is not a revision number",
             "revisions count from 1; list them with `kubectl inferroute history ROUTE`",
         )
-    if dry_run not in DRY_RUN_MODES:
-        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
-    if record_path is not None and no_record:
-        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
-    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    wait_timeout = check_change_flags(dry_run, record_path, no_record, timeout)
     return RollbackOptions(
         route=route,
         to_revision=to_revision,
@@ -307,11 +315,7 @@ def build_delete_options(
     """Check every flag; the namespace may still be unknown ("" until the kubeconfig is read)."""
     ns = validation.check_dns_label(namespace, "--namespace") if namespace else ""
     validation.check_dns_subdomain(route, "ROUTE")
-    if dry_run not in DRY_RUN_MODES:
-        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
-    if record_path is not None and no_record:
-        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
-    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    wait_timeout = check_change_flags(dry_run, record_path, no_record, timeout)
     return DeleteOptions(
         namespace=ns,
         route=route,
@@ -461,11 +465,7 @@ def build_shift_options(
             "give POOL=WEIGHT..., --to POOL --steps 10,50,100, --mirror POOL=PERCENT, "
             "--no-mirror or --remove POOL",
         )
-    if dry_run not in DRY_RUN_MODES:
-        raise InvalidInput(f'--dry-run "{dry_run}" is not allowed', "use none, client or server")
-    if record_path is not None and no_record:
-        raise InvalidInput("--record and --no-record contradict each other", "use one of them")
-    wait_timeout = durations.parse_duration(timeout, "--timeout")
+    wait_timeout = check_change_flags(dry_run, record_path, no_record, timeout)
     if to_request is not None and not wait:
         raise InvalidInput(
             "--no-wait cannot be combined with --to",
