@@ -58,7 +58,9 @@ def run_in_terminal(
                     break
                 output += chunk
             if pending and pending[0][0].encode() in output:
-                os.write(fd, pending.pop(0)[1].encode() + b"\r")
+                answer = pending.pop(0)[1]
+                # Ctrl-C is a keystroke of its own (the terminal sends SIGINT): no Enter after it.
+                os.write(fd, answer.encode() + (b"" if answer == "\x03" else b"\r"))
                 output += b"<<answered>>"
         else:
             os.kill(pid, 9)

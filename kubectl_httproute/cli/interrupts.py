@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import threading
@@ -53,13 +54,51 @@ def handling_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    import click.termui
+
     previous: Any = signal.getsignal(signal.SIGINT)
+    previous_prompt = click.termui.visible_prompt_func
     _state.pressed, _state.deferring, _state.pending = 0, 0, False
     signal.signal(signal.SIGINT, _handler)
+    click.termui.visible_prompt_func = read_answer
     try:
         yield
     finally:
+        click.termui.visible_prompt_func = previous_prompt
         signal.signal(signal.SIGINT, previous)
+
+
+def read_answer(prompt: str) -> str:
+    """What click's questions read the answer with, instead of input().
+
+    input() clears any exception raised while it flushes the prompt (CPython's builtin_input),
+    so a Ctrl-C pressed as the question appears was lost and the read waited on. Here the prompt
+    is flushed in Python, where the KeyboardInterrupt goes on up; on a terminal the answer is
+    awaited in short selects, so a Ctrl-C that lands just before the read still stops it."""
+    out = sys.stdout  # click points it at stderr for questions asked there
+    out.write(prompt)
+    out.flush()
+    try:
+        fd = sys.stdin.fileno()
+        terminal = os.isatty(fd)
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's input)
+        terminal = False
+    if not terminal:
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+    data = b""
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                if not data:
+                    raise EOFError
+                break
+            data += chunk
+    return data.decode(errors="replace").rstrip("\r\n")
 
 
 @contextmanager
