@@ -250,6 +250,24 @@ def render_record(data: RecordData) -> str:
         "",
         *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
         "",
+        *_checks_lines(data),
+        "",
+        "## Verification",
+        "",
+        *(_fenced(data.verification) if data.verification.strip() else ["Not verified."]),
+        "",
+        "## Verdict",
+        "",
+        *_verdict_lines(data.verdict, data.interrupted),
+        "",
+        *_issues_lines(data),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _checks_lines(data: RecordData) -> list[str]:
+    """Preflight's findings and the server's dry run, as every record has them."""
+    lines = [
         "## Preflight findings",
         "",
         *_findings_lines(data.findings, data.route),
@@ -262,24 +280,15 @@ def render_record(data: RecordData) -> str:
     ]
     if data.warnings:
         lines += ["", *_bullets(data.warnings, "")]
-    lines += [
-        "",
-        "## Verification",
-        "",
-        *(_fenced(data.verification) if data.verification.strip() else ["Not verified."]),
-        "",
-        "## Verdict",
-        "",
-        *_verdict_lines(data.verdict, data.interrupted),
-        "",
-        "## Issues met",
-        "",
-    ]
+    return lines
+
+
+def _issues_lines(data: RecordData) -> list[str]:
+    """The journal of the run: each step's outcome."""
+    lines = ["## Issues met", ""]
     if data.events:
-        lines += _table(("Step", "Outcome"), list(data.events))
-    else:
-        lines.append("None.")
-    return "\n".join(lines) + "\n"
+        return lines + _table(("Step", "Outcome"), list(data.events))
+    return [*lines, "None."]
 
 
 def _facts(data: RecordData) -> list[str]:
@@ -344,19 +353,7 @@ def render_deletion_record(data: RecordData) -> str:
         "",
         *(_fenced(data.manifest_yaml, "yaml") if data.manifest_yaml.strip() else ["No manifest."]),
         "",
-        "## Preflight findings",
-        "",
-        *_findings_lines(data.findings, data.route),
-        "",
-        "## Server-side dry run",
-        "",
-        " ".join(redact(data.dry_run_verdict).split()) or "Not run.",
-        "",
-        "Warnings:" if data.warnings else "No warnings.",
-    ]
-    if data.warnings:
-        lines += ["", *_bullets(data.warnings, "")]
-    lines += [
+        *_checks_lines(data),
         "",
         "## Deletion",
         "",
@@ -370,13 +367,8 @@ def render_deletion_record(data: RecordData) -> str:
             else _verdict_lines(data.verdict, data.interrupted)
         ),
         "",
-        "## Issues met",
-        "",
+        *_issues_lines(data),
     ]
-    if data.events:
-        lines += _table(("Step", "Outcome"), list(data.events))
-    else:
-        lines.append("None.")
     return "\n".join(lines) + "\n"
 
 
