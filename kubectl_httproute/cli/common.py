@@ -107,6 +107,21 @@ def global_flags(ctx: click.Context, params: dict[str, Any]) -> GlobalFlags:
     return GlobalFlags(**merged)
 
 
+def start_command(ctx: click.Context, params: dict[str, Any], *, writes: bool) -> GlobalFlags:
+    """Every subcommand's first step: merge kubectl's global flags, keep the -v level for the
+    error handler, check the flags that carry a value, and say whether this command may write
+    (so a Ctrl-C says what was changed: cli/__init__.py)."""
+    from ..core.options import check_global_flags
+    from .interrupts import WRITES
+
+    flags = global_flags(ctx, params)
+    ctx.meta["inferroute.verbose"] = flags.verbose
+    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
+    if writes:
+        ctx.meta[WRITES] = True
+    return flags
+
+
 def stdin_is_tty() -> bool:
     try:
         return sys.stdin.isatty()

@@ -19,23 +19,22 @@ from ..core.options import (
     DRY_RUN_MODES,
     DeleteOptions,
     build_delete_options,
-    check_global_flags,
 )
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
 from .change_flags import record_flags, wait_flags
 from .change_steps import Journal, Progress, ask_approval, for_display, print_object, save_record
 from .common import (
     GlobalFlags,
-    global_flags,
     heading,
     kube_flags,
     open_cluster,
     say,
+    start_command,
     warn,
 )
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
-from .interrupts import INTERRUPTED, WRITES
+from .interrupts import INTERRUPTED
 from .output import OutputFormat
 
 if TYPE_CHECKING:
@@ -117,10 +116,7 @@ Examples:
 @kube_flags
 @click.pass_context
 def delete(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
-    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
+    flags = start_command(ctx, params, writes=True)
     options = build_delete_options(
         namespace=flags.namespace,
         route=params["route"],

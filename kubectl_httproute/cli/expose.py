@@ -16,7 +16,6 @@ from ..core.options import (
     DRY_RUN_MODES,
     ExposeOptions,
     build_expose_options,
-    check_global_flags,
 )
 from ..errors import (
     ADVICE_CONTEXT_NAMESPACE,
@@ -39,18 +38,17 @@ from .change_steps import (
 )
 from .common import (
     GlobalFlags,
-    global_flags,
     heading,
     kube_flags,
     load_selection,
     open_cluster,
     say,
+    start_command,
     stdin_is_tty,
     warn,
 )
 from .completion import complete_gateways, complete_pools
 from .flagsyntax import KubectlCommand
-from .interrupts import WRITES
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -192,10 +190,7 @@ Examples:
 @kube_flags
 @click.pass_context
 def expose(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
-    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
+    flags = start_command(ctx, params, writes=True)
     options = build_expose_options(
         namespace=flags.namespace,
         pools=params["pools"],

@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from ..core.model import HTTPROUTES, ObjectRef
-from ..core.options import OUTPUT_FORMATS, build_history_options, check_global_flags
+from ..core.options import OUTPUT_FORMATS, build_history_options
 from ..errors import EXIT_OK, NotFound
-from .common import global_flags, kube_flags, open_cluster, say, warn
+from .common import kube_flags, open_cluster, say, start_command, warn
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
 from .output import OutputFormat
@@ -59,9 +59,7 @@ Examples:
 @kube_flags
 @click.pass_context
 def history(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
+    flags = start_command(ctx, params, writes=False)
     options = build_history_options(route=params["route"], output=params["output"])
     client = open_cluster(flags, on_warning=warn)
     namespace = flags.namespace or client.selection.namespace

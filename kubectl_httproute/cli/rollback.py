@@ -16,7 +16,6 @@ from ..core.options import (
     DRY_RUN_MODES,
     RollbackOptions,
     build_rollback_options,
-    check_global_flags,
 )
 from ..errors import EXIT_OK, InvalidInput, NotFound
 from .change_flags import apply_flags, record_flags, wait_flags
@@ -31,10 +30,17 @@ from .change_steps import (
     server_dry_run,
     show_changes,
 )
-from .common import GlobalFlags, global_flags, heading, kube_flags, open_cluster, say, warn
+from .common import (
+    GlobalFlags,
+    heading,
+    kube_flags,
+    open_cluster,
+    say,
+    start_command,
+    warn,
+)
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
-from .interrupts import WRITES
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -105,10 +111,7 @@ APPROVAL_QUESTION = "Roll the HTTPRoute back to this revision? May I proceed?"
 @kube_flags
 @click.pass_context
 def rollback(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
-    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
+    flags = start_command(ctx, params, writes=True)
     options = build_rollback_options(
         route=params["route"],
         to_revision=params["to_revision"],

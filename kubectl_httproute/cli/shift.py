@@ -15,7 +15,6 @@ import click
 
 from ..core.model import HTTPROUTES, ObjectRef, PoolBackend
 from ..core.options import DRY_RUN_MODES, ShiftOptions, build_shift_options
-from ..core.options import check_global_flags as _check_global_flags
 from ..errors import EXIT_OK, EXIT_UNHEALTHY, InferrouteError, NotFound
 from .change_flags import apply_flags, record_flags, wait_flags
 from .change_steps import (
@@ -38,10 +37,18 @@ from .change_steps import (
     verify_and_record,
     write_record,
 )
-from .common import GlobalFlags, global_flags, heading, kube_flags, open_cluster, say, warn
+from .common import (
+    GlobalFlags,
+    heading,
+    kube_flags,
+    open_cluster,
+    say,
+    start_command,
+    warn,
+)
 from .completion import complete_pool, complete_pools, complete_routes
 from .flagsyntax import KubectlCommand
-from .interrupts import INTERRUPTED, WRITES
+from .interrupts import INTERRUPTED
 
 if TYPE_CHECKING:
     from ..cluster.contract import Cluster
@@ -171,10 +178,7 @@ Examples:
 @kube_flags
 @click.pass_context
 def shift(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    _check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
-    ctx.meta[WRITES] = True  # Ctrl-C says whether anything was changed (cli/__init__.py)
+    flags = start_command(ctx, params, writes=True)
     options = build_shift_options(
         namespace=flags.namespace,
         route=params["route"],

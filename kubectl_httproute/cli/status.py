@@ -12,9 +12,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 
 from ..core.model import ObjectRef
-from ..core.options import check_global_flags
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, InferrouteError, InvalidInput
-from .common import GlobalFlags, global_flags, kube_flags, open_cluster, say, stdin_is_tty, warn
+from .common import (
+    GlobalFlags,
+    kube_flags,
+    open_cluster,
+    say,
+    start_command,
+    stdin_is_tty,
+    warn,
+)
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
 from .output import OutputFormat, jsonpath_template
@@ -124,9 +131,7 @@ class StatusOptions(NamedTuple):
 @kube_flags
 @click.pass_context
 def status(ctx: click.Context, /, **params: Any) -> None:
-    flags = global_flags(ctx, params)
-    ctx.meta["inferroute.verbose"] = flags.verbose
-    check_global_flags(namespace=flags.namespace, request_timeout=flags.request_timeout)
+    flags = start_command(ctx, params, writes=False)
     options = build_status_options(params)
     client = open_cluster(flags, on_warning=warn)
     if options.watch:
