@@ -129,6 +129,24 @@ def dry_rules(dry: dict[str, Any]) -> list[dict[str, Any]]:
     return rules
 
 
+def dry_run_with_revision(
+    client: Cluster,
+    manifest: dict[str, Any],
+    existing: dict[str, Any] | None,
+    options: ChangeOptions,
+    journal: Journal,
+    human: bool,
+    note: str = "",
+) -> tuple[dict[str, Any], tuple[str, ...], dict[str, Any]]:
+    """The server dry-run of the change with its revision, and the manifest to apply: the
+    revision rides in the same apply and keeps the rules as the dry-run returned them (defaults
+    filled in), which is what the live route will hold. (dry, warnings, to_apply)"""
+    dry, warnings = server_dry_run(
+        client, add_revision(client, manifest, existing, note=note), options, journal, human
+    )
+    return dry, warnings, add_revision(client, manifest, existing, rules=dry_rules(dry), note=note)
+
+
 def note_revision(applied: dict[str, Any], journal: Journal) -> None:
     """The journal says which revision the apply recorded (see `history`)."""
     from ..core.revisions import revision_number

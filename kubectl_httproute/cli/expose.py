@@ -28,12 +28,10 @@ from .change_flags import apply_flags, record_flags, wait_flags
 from .change_steps import (
     ChangeRun,
     Journal,
-    add_revision,
-    dry_rules,
+    dry_run_with_revision,
     finish_change,
     print_object,
     refuse_if_owned,
-    server_dry_run,
     show_changes,
 )
 from .common import (
@@ -299,12 +297,9 @@ def run_expose(options: ExposeOptions, flags: GlobalFlags) -> int:
     if owned is not None:
         preflight.findings.insert(0, owned)
     grants = _settle_preflight(client, options, preflight, journal, human)
-    # The revision rides in the same apply as the change; it keeps the rules as the server's
-    # dry-run returns them (defaults filled in), which is what the live route will hold.
-    dry, dry_warnings = server_dry_run(
-        client, add_revision(client, manifest, existing), options, journal, human
+    dry, dry_warnings, to_apply = dry_run_with_revision(
+        client, manifest, existing, options, journal, human
     )
-    to_apply = add_revision(client, manifest, existing, rules=dry_rules(dry))
     # The server's own answer, defaults filled in, against what it stores now: nothing to
     # apply (and so nothing to ask) when they agree and no ReferenceGrant is to be created.
     unchanged = show_changes(route_ref, existing, dry, human) and not grants

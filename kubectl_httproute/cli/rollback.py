@@ -23,11 +23,10 @@ from .change_steps import (
     ChangeRun,
     Journal,
     add_revision,
-    dry_rules,
+    dry_run_with_revision,
     finish_change,
     print_object,
     refuse_if_owned,
-    server_dry_run,
     show_changes,
 )
 from .common import (
@@ -192,10 +191,9 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
     if owned is not None:
         findings.insert(0, owned)
 
-    dry, dry_warnings = server_dry_run(
-        client, add_revision(client, manifest, live, note=note), options, journal, human
+    dry, dry_warnings, to_apply = dry_run_with_revision(
+        client, manifest, live, options, journal, human, note=note
     )
-    to_apply = add_revision(client, manifest, live, rules=dry_rules(dry), note=note)
     unchanged = show_changes(route, live, dry, human)
     run = ChangeRun(
         client=client,

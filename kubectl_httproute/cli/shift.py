@@ -21,16 +21,14 @@ from .change_steps import (
     ChangeRun,
     Journal,
     Progress,
-    add_revision,
     apply_route,
     ask_approval,
-    dry_rules,
+    dry_run_with_revision,
     for_display,
     note_revision,
     print_object,
     refuse_if_owned,
     route_name,
-    server_dry_run,
     show_applied,
     show_changes,
     verify,
@@ -378,10 +376,9 @@ def run_shift(options: ShiftOptions, flags: GlobalFlags) -> int:
     grants = preflight.grants if decide_grants(options, preflight.grants) else []
 
     first = build_shift_manifest(existing, plan.steps[0].rules) if plan.steps else manifest
-    dry, dry_warnings = server_dry_run(
-        client, add_revision(client, first, existing), options, journal, human
+    dry, dry_warnings, to_apply = dry_run_with_revision(
+        client, first, existing, options, journal, human
     )
-    to_apply = add_revision(client, first, existing, rules=dry_rules(dry))
     unchanged = show_changes(route, existing, dry, human) and not grants
     summary = traffic_summary(before_rows, after_rows)
     if any(row.share.startswith("mirror") for row in after_rows):
@@ -547,11 +544,10 @@ def _with_server_rules(
 ) -> dict[str, Any]:
     """The step's manifest with its revision; the revision keeps the rules as the server's
     dry-run returns them, so the route matches its last revision after the apply."""
-    client = run.client
-    dry, _ = server_dry_run(
-        client, add_revision(client, manifest, live), run.options, run.journal, human=False
+    _, _, to_apply = dry_run_with_revision(
+        run.client, manifest, live, run.options, run.journal, human=False
     )
-    return add_revision(client, manifest, live, rules=dry_rules(dry))
+    return to_apply
 
 
 def _check_step(run: ChangeRun, plan: Plan, target: ObjectRef, live: dict[str, Any]) -> None:
