@@ -243,124 +243,48 @@ def startup(table: Table, env: dict[str, str], n: int) -> None:
 def commands(table: Table, home: Path, n: int) -> None:
     print("commands (a small cluster)", file=sys.stderr)
     with server(100, home) as env:
-        k = KUBECTL
-        table.add(
+
+        def row(what: str, ours: list[str], theirs: list[str], note: str = "") -> None:
+            """One command of ours beside kubectl's nearest (without kubectl: ours alone)."""
+            kubectl = [KUBECTL, *theirs] if KUBECTL else None
+            table.add(what, *paired(plugin(*ours), kubectl, env, n), note=note)
+
+        row(
             "complete status -n team-000 ''",
-            *paired(
-                plugin("__complete", "status", "-n", "team-000", ""),
-                [k, "__complete", "get", "httproutes", "-n", "team-000", ""] if k else None,
-                env,
-                n,
-            ),
+            ["__complete", "status", "-n", "team-000", ""],
+            ["__complete", "get", "httproutes", "-n", "team-000", ""],
         )
         route = home / "route.yaml"
-        route.write_text(
-            measure(
-                plugin(
-                    "expose",
-                    "qwen-pool",
-                    "--gateway",
-                    "inference-gateway",
-                    "--dry-run=client",
-                    "-o",
-                    "yaml",
-                ),
-                env,
-            )[2]
-        )
-        table.add(
+        expose = ["expose", "qwen-pool", "--gateway", "inference-gateway"]
+        route.write_text(measure(plugin(*expose, "--dry-run=client", "-o", "yaml"), env)[2])
+        apply = ["apply", "--server-side", "--validate=false", "--field-manager", "bench"]
+        row(
             "expose --yes --no-wait",
-            *paired(
-                plugin(
-                    "expose",
-                    "qwen-pool",
-                    "--gateway",
-                    "inference-gateway",
-                    "--yes",
-                    "--no-wait",
-                    "--no-record",
-                ),
-                [
-                    k,
-                    "apply",
-                    "--server-side",
-                    "--validate=false",
-                    "--field-manager",
-                    "bench",
-                    "-f",
-                    str(route),
-                ]
-                if k
-                else None,
-                env,
-                n,
-            ),
+            [*expose, "--yes", "--no-wait", "--no-record"],
+            [*apply, "-f", str(route)],
             note=" (vs kubectl apply --server-side; the fake serves no OpenAPI)",
         )
-        table.add(
+        get_route = ["get", "httproute", "qwen-pool", "-o", "json"]
+        row(
             "status qwen-pool",
-            *paired(
-                plugin("status", "qwen-pool"),
-                [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
-                env,
-                n,
-            ),
+            ["status", "qwen-pool"],
+            get_route,
             note=" (vs kubectl get httproute -o json)",
         )
-        table.add(
+        row(
             "history qwen-pool",
-            *paired(
-                plugin("history", "qwen-pool"),
-                [k, "get", "httproute", "qwen-pool", "-o", "json"] if k else None,
-                env,
-                n,
-            ),
+            ["history", "qwen-pool"],
+            get_route,
             note=" (vs kubectl get httproute -o json)",
         )
         # A second revision, then each rollback goes back and forth between the two: a change.
         # kubectl's applies above share the rules (field manager bench): both sides force.
-        measure(
-            plugin(
-                "expose",
-                "qwen-pool",
-                "--gateway",
-                "inference-gateway",
-                "--path",
-                "/v1",
-                "--yes",
-                "--no-wait",
-                "--no-record",
-                "--force-conflicts",
-            ),
-            env,
-        )
-        table.add(
+        quiet = ["--yes", "--no-wait", "--no-record", "--force-conflicts"]
+        measure(plugin(*expose, "--path", "/v1", *quiet), env)
+        row(
             "rollback --yes --no-wait",
-            *paired(
-                plugin(
-                    "rollback",
-                    "qwen-pool",
-                    "--yes",
-                    "--no-wait",
-                    "--no-record",
-                    "--force-conflicts",
-                ),
-                [
-                    k,
-                    "apply",
-                    "--server-side",
-                    "--force-conflicts",
-                    "--validate=false",
-                    "--field-manager",
-                    "bench",
-                    "-f",
-                    str(route),
-                ]
-                if k
-                else None,
-                env,
-                n,
-            ),
+            ["rollback", "qwen-pool", *quiet],
+            [*apply, "--force-conflicts", "-f", str(route)],
             note=" (vs kubectl apply --server-side --force-conflicts)",
         )
         # The same weight change each run: both sides send it as a server dry-run.
@@ -368,57 +292,42 @@ def commands(table: Table, home: Path, n: int) -> None:
             '{"spec":{"rules":[{"backendRefs":[{"group":"inference.networking.k8s.io",'
             '"kind":"InferencePool","name":"qwen-pool","port":8000,"weight":50}]}]}}'
         )
-        table.add(
+        row(
             "shift qwen-pool=50 --dry-run=server",
-            *paired(
-                plugin(
-                    "shift",
-                    "qwen-pool",
-                    "qwen-pool=50",
-                    "--dry-run=server",
-                    "--yes",
-                    "--no-record",
-                    "--force-conflicts",
-                ),
-                [
-                    k,
-                    "patch",
-                    "httproute",
-                    "qwen-pool",
-                    "--type",
-                    "merge",
-                    "-p",
-                    weights,
-                    "--dry-run=server",
-                ]
-                if k
-                else None,
-                env,
-                n,
-            ),
+            [
+                "shift",
+                "qwen-pool",
+                "qwen-pool=50",
+                "--dry-run=server",
+                "--yes",
+                "--no-record",
+                "--force-conflicts",
+            ],
+            [
+                "patch",
+                "httproute",
+                "qwen-pool",
+                "--type",
+                "merge",
+                "-p",
+                weights,
+                "--dry-run=server",
+            ],
             note=" (vs kubectl patch --type merge --dry-run=server)",
         )
         # Nothing deleted, so every run finds the route again: both sides dry-run on the server.
-        table.add(
+        row(
             "delete --dry-run=server --yes",
-            *paired(
-                plugin("delete", "qwen-pool", "--dry-run=server", "--yes", "--no-record"),
-                [k, "delete", "httproute", "qwen-pool", "--dry-run=server"] if k else None,
-                env,
-                n,
-            ),
+            ["delete", "qwen-pool", "--dry-run=server", "--yes", "--no-record"],
+            ["delete", "httproute", "qwen-pool", "--dry-run=server"],
             note=" (vs kubectl delete --dry-run=server)",
         )
         objects = "httproutes,gateways,inferencepools"
         for graph in ("tree", "dot", "mermaid"):
-            table.add(
+            row(
                 f"status -n team-000 -o {graph}",
-                *paired(
-                    plugin("status", "-n", "team-000", "-o", graph),
-                    [k, "get", objects, "-n", "team-000", "-o", "json"] if k else None,
-                    env,
-                    n,
-                ),
+                ["status", "-n", "team-000", "-o", graph],
+                ["get", objects, "-n", "team-000", "-o", "json"],
                 note=f" (vs kubectl get {objects} -o json)",
             )
     unreachable = home / "kubeconfig-unreachable"
