@@ -8,6 +8,7 @@ calls into `cluster/`, `core/` or `render/`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
@@ -318,9 +319,13 @@ def finish_change(
     review: str = "review the route with --dry-run=server",
     grants: list[dict[str, Any]] | None = None,
     grant_api: ResourceApi | None = None,
+    apply_approved: Callable[[dict[str, Any]], int] | None = None,
 ) -> int:
     """After the server dry-run: stop there (--dry-run=server), or say there is nothing to
-    apply, or ask, apply, verify and record; the exit code."""
+    apply, or ask, apply, verify and record; the exit code.
+
+    `apply_approved`: what to do once approved instead of one apply and its verdict (a
+    progressive shift's steps), given the manifest to apply first."""
     options, journal, human, route = run.options, run.journal, run.human, run.route
     if options.dry_run == "server":
         if human and unchanged:
@@ -338,6 +343,8 @@ def finish_change(
         return verify_and_record(run, existing, applied=None)
 
     ask_approval(options, journal, question, review=review)
+    if apply_approved is not None:
+        return apply_approved(to_apply)
     applied, interrupted = apply_route(run.client, to_apply, options, journal, grants, grant_api)
     outcome = show_applied(route, existing, applied, journal, human)
     note_revision(applied, journal)

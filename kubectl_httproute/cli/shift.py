@@ -22,17 +22,15 @@ from .change_steps import (
     Journal,
     Progress,
     apply_route,
-    ask_approval,
     dry_run_with_revision,
+    finish_change,
     for_display,
     note_revision,
     print_object,
     refuse_if_owned,
-    route_name,
     show_applied,
     show_changes,
     verify,
-    verify_and_record,
     write_record,
 )
 from .common import (
@@ -399,29 +397,22 @@ def run_shift(options: ShiftOptions, flags: GlobalFlags) -> int:
         findings=tuple(preflight.findings),
         warnings=dry_warnings,
     )
-    if options.dry_run == "server":
-        if human and unchanged:
-            say()
-            say(f"{route_name(route)} unchanged (server dry run)")
-        if not human:
-            print_object(for_display(dry), options.output)
-        return EXIT_OK
-    if unchanged and not plan.steps:
-        journal.add("apply", f"HTTPRoute {route} unchanged: nothing to apply")
-        if human:
-            say()
-            say(f"{route_name(route)} unchanged (the server has it already: nothing to apply)")
-        return verify_and_record(run, existing, applied=None)
 
-    ask_approval(options, journal, PLAN_QUESTION if plan.steps else APPROVAL_QUESTION)
-    if plan.steps:
-        return run_steps(run, plan, to_apply, grants, preflight.grant_api)
-    applied, interrupted = apply_route(
-        client, to_apply, options, journal, grants, preflight.grant_api
+    def steps(first: dict[str, Any]) -> int:
+        return run_steps(run, plan, first, grants, preflight.grant_api)
+
+    return finish_change(
+        run,
+        existing,
+        dry,
+        to_apply,
+        # A plan of steps is applied even when its first step is already in place.
+        unchanged=unchanged and not plan.steps,
+        question=PLAN_QUESTION if plan.steps else APPROVAL_QUESTION,
+        grants=grants,
+        grant_api=preflight.grant_api,
+        apply_approved=steps if plan.steps else None,
     )
-    outcome = show_applied(route, existing, applied, journal, human)
-    note_revision(applied, journal)
-    return verify_and_record(run, applied, applied=outcome, interrupted=interrupted)
 
 
 def _weights(rules: list[dict[str, Any]], namespace: str) -> str:
