@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from ..core.model import HTTPROUTES, ObjectRef
+from ..core.model import ObjectRef
 from ..core.options import OUTPUT_FORMATS, build_history_options
-from ..errors import EXIT_OK, NotFound
+from ..errors import EXIT_OK
 from .common import kube_flags, open_cluster, say, start_command, warn
 from .completion import complete_routes
 from .flagsyntax import KubectlCommand
@@ -64,21 +64,18 @@ def history(ctx: click.Context, /, **params: Any) -> None:
     client = open_cluster(flags, on_warning=warn)
     namespace = flags.namespace or client.selection.namespace
     route = ObjectRef(namespace, options.route)
-    ctx.exit(run_history(client.get(HTTPROUTES, namespace, options.route), route, options.output))
+    from ..cluster.readers import get_route
+
+    ctx.exit(run_history(get_route(client, route), route, options.output))
 
 
-def run_history(obj: dict[str, Any] | None, route: ObjectRef, output: str | None) -> int:
+def run_history(obj: dict[str, Any], route: ObjectRef, output: str | None) -> int:
     """Print the route's history: a table, or the structure -o asks for."""
     from ..core.history import build_history
     from ..render.findings import render_findings
     from ..render.history import build_history_report, render_history_table
     from .change_steps import print_object
 
-    if obj is None:
-        raise NotFound(
-            f'HTTPRoute "{route.name}" not found in namespace "{route.namespace}"',
-            f"list the routes with `kubectl inferroute status -n {route.namespace}`",
-        )
     entries, findings = build_history(obj)
     if findings:  # a corrupt annotation: said, never fatal; the history starts anew
         say(render_findings(findings).rstrip("\n"), err=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..core.model import HTTPROUTES, ObjectRef
+from ..core.model import ObjectRef
 from ..core.options import (
     DRY_RUN_MODES,
     RollbackOptions,
@@ -150,12 +150,9 @@ def run_rollback(options: RollbackOptions, flags: GlobalFlags) -> int:
     journal = Journal()
     client = open_cluster(flags, on_warning=warn)
     route = ObjectRef(flags.namespace or client.selection.namespace, options.route)
-    live = client.get(HTTPROUTES, route.namespace, route.name)
-    if live is None:
-        raise NotFound(
-            f'HTTPRoute "{route.name}" not found in namespace "{route.namespace}"',
-            f"list the routes with `kubectl inferroute status -n {route.namespace}`",
-        )
+    from ..cluster.readers import get_route
+
+    live = get_route(client, route)
     # Before anything else: its owner would put the rules back.
     owned = refuse_if_owned(live, options, force=options.force)
     if owned is not None:

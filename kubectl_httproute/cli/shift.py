@@ -229,13 +229,10 @@ class Plan:
 
 def read_route(client: Cluster, served: ServedApis, options: ShiftOptions) -> dict[str, Any]:
     """The live route, or one clear line when it is not there."""
-    existing = client.get(served.httproutes or HTTPROUTES, options.namespace, options.route)
-    if existing is None:
-        raise NotFound(
-            f'HTTPRoute "{options.route}" not found in namespace "{options.namespace}"',
-            f"list the routes with `kubectl inferroute status -n {options.namespace}`",
-        )
-    return existing
+    from ..cluster.readers import get_route
+
+    ref = ObjectRef(options.namespace, options.route)
+    return get_route(client, ref, served.httproutes or HTTPROUTES)
 
 
 def plan_shift(client: Cluster, served: ServedApis, options: ShiftOptions) -> Plan:

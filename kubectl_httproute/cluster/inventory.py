@@ -199,12 +199,7 @@ def read_detail(client: Cluster, namespace: str, name: str, *, events: bool = Fa
     served = client.served_apis()
     inv.pool_groups = tuple(api.group for api in served.pools)
     routes_api = served.httproutes or HTTPROUTES
-    obj = client.get(routes_api, namespace, name)
-    if obj is None:
-        raise NotFound(
-            f'HTTPRoute "{name}" not found in namespace "{namespace}"',
-            f"list the routes with `kubectl inferroute status -n {namespace}`",
-        )
+    obj = readers.get_route(client, ObjectRef(namespace, name), routes_api)
     summary, info, _ = reduce_route(obj)
     uid = str((obj.get("metadata") or {}).get("uid") or "")
     del obj

@@ -24,6 +24,7 @@ from ..core.inventory import (
 )
 from ..core.model import CONFIG_MAPS, EVENTS, HTTPROUTES, PODS, SERVICES, ObjectRef, ResourceApi
 from ..core.verify import GatewayView, gateway_view
+from ..errors import NotFound
 from .contract import Cluster
 
 
@@ -102,6 +103,17 @@ def count_pods(
 
 def service_exists(cluster: Cluster, namespace: str, name: str) -> bool:
     return cluster.get(SERVICES, namespace, name) is not None
+
+
+def get_route(cluster: Cluster, ref: ObjectRef, api: ResourceApi = HTTPROUTES) -> dict[str, Any]:
+    """The live HTTPRoute; missing, one line naming it and how to list those there are."""
+    obj = cluster.get(api, ref.namespace, ref.name)
+    if obj is None:
+        raise NotFound(
+            f'HTTPRoute "{ref.name}" not found in namespace "{ref.namespace}"',
+            f"list the routes with `kubectl inferroute status -n {ref.namespace}`",
+        )
+    return obj
 
 
 def list_routes(
