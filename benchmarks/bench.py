@@ -193,12 +193,12 @@ def server(routes: int, home: Path) -> Iterator[dict[str, str]]:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
         config = home / f"kubeconfig-{routes}"
+        # Block style, as `kubectl config` (and kind, gcloud, aws) write a kubeconfig.
         config.write_text(
-            "apiVersion: v1\nkind: Config\n"
-            f"clusters: [{{name: fake, cluster: {{server: '{url}'}}}}]\n"
-            "users: [{name: admin, user: {token: admin-token}}]\n"
-            "contexts: [{name: fake, context: {cluster: fake, user: admin, namespace: llm}}]\n"
-            "current-context: fake\n"
+            f"apiVersion: v1\nclusters:\n- cluster:\n    server: {url}\n  name: fake\n"
+            "contexts:\n- context:\n    cluster: fake\n    namespace: llm\n    user: admin\n"
+            "  name: fake\ncurrent-context: fake\nkind: Config\npreferences: {}\n"
+            "users:\n- name: admin\n  user:\n    token: admin-token\n"
         )
         yield {**os.environ, "HOME": str(home), "KUBECONFIG": str(config), "NO_PROXY": "127.0.0.1"}
     finally:

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from . import startup_gc
+
+    startup_gc.pause()
     from .cli import main as cli_main
 
     cli_main(argv)

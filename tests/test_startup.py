@@ -301,3 +301,15 @@ def test_the_prerendered_tables_and_fast_answers_hold_for_any_hash_seed(seed: st
         )
         # click's answer in this process, whose seed is another one (or random)
         assert fast == kubectl_complete(words), (seed, words)
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "json"]], ids=["table", "json"])
+def test_status_reads_kubeconfig_and_cluster_without_importing_pyyaml(
+    kubeconfig: Path, output: list[str]
+) -> None:
+    # PyYAML's import is the largest start-up cost status would otherwise pay: the kubeconfig
+    # kubectl writes is read by cluster/blockyaml, and the client's own `import yaml` waits.
+    _, modules = run_python(RUN_MAIN, "status", "-A", *output)
+
+    assert "kubernetes.client.rest" in modules  # it did talk to the cluster
+    assert "yaml" not in modules

@@ -111,7 +111,7 @@ def start_command(ctx: click.Context, params: dict[str, Any], *, writes: bool) -
     """Every subcommand's first step: merge kubectl's global flags, keep the -v level for the
     error handler, check the flags that carry a value, and say whether this command may write
     (so a Ctrl-C says what was changed: cli/__init__.py)."""
-    from ..core.options import check_global_flags
+    from ..core.validation import check_global_flags
     from .interrupts import WRITES
 
     flags = global_flags(ctx, params)
@@ -186,13 +186,17 @@ def open_cluster(flags: GlobalFlags, on_warning: Callable[[str], None] | None = 
         if flags.request_timeout is not None
         else DEFAULT_REQUEST_TIMEOUT
     )
-    return KubeClient(
+    client = KubeClient(
         load_selection(flags),
         request_timeout=timeout,
         on_warning=on_warning,
         verbosity=flags.verbose,
         log=write_log_line,
     )
+    from .. import startup_gc
+
+    startup_gc.resume()  # start-up is over: the client and its imports exist
+    return client
 
 
 def write_log_line(line: str) -> None:

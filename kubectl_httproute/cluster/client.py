@@ -709,8 +709,10 @@ def _build_api_client(selection: KubeconfigSelection) -> Any:
 
 _OFFICIAL: Any = None
 _LEAN_PACKAGES = ("kubernetes", "kubernetes.client", "kubernetes.config", "kubernetes.utils")
-# kube_config imports these at the top for OIDC token refresh only (~0.1 s with requests).
+# kube_config imports these at the top for OIDC token refresh only (~0.1 s with requests)...
 _DEFERRED = ("oauthlib", "oauthlib.oauth2", "requests_oauthlib")
+# ... and PyYAML for reading kubeconfig files, which we read ourselves (blockyaml, else PyYAML).
+_DEFERRED_ALONE = ("yaml",)
 
 
 def _official() -> Any:
@@ -759,6 +761,7 @@ def _lean_import() -> Any:
         deferred["requests_oauthlib"].OAuth2Session = _oauth2_session  # type: ignore[attr-defined]
     else:
         deferred = {}
+    deferred.update({name: _Deferred(name) for name in _DEFERRED_ALONE if name not in sys.modules})
     before = set(sys.modules)
     try:
         sys.modules.update(placeholders)

@@ -22,6 +22,7 @@ from ..errors import (
     ADVICE_NO_KUBECONFIG,
     KubeconfigError,
 )
+from . import blockyaml
 
 NAMED_SECTIONS = ("clusters", "users", "contexts")
 # Keys whose relative paths are relative to the file that sets them.
@@ -72,8 +73,6 @@ def kubeconfig_paths(explicit: str | None, environ: dict[str, str] | None = None
 
 def read_kubeconfig_file(path: Path) -> dict[str, Any]:
     """Parse one kubeconfig file; an unreadable or malformed file is a KubeconfigError."""
-    import yaml
-
     try:
         text = path.read_text()
     except OSError as exc:
@@ -82,16 +81,9 @@ def read_kubeconfig_file(path: Path) -> dict[str, Any]:
             "check the kubeconfig path or $KUBECONFIG",
             flag_advice=ADVICE_KUBECONFIG_UNREADABLE,
         ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise KubeconfigError(
-            f"kubeconfig {path} is not valid YAML{line}",
-            "fix the file",
-            flag_advice=ADVICE_KUBECONFIG_BROKEN,
-        ) from None
+    data = blockyaml.load(text)  # what kubectl writes, without PyYAML's import
+    if data is blockyaml.DECLINED:
+        data = _load_yaml(path, text)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -101,6 +93,21 @@ def read_kubeconfig_file(path: Path) -> dict[str, Any]:
             flag_advice=ADVICE_KUBECONFIG_NOT_ONE,
         )
     return _resolve_relative_paths(data, path.parent.resolve())
+
+
+def _load_yaml(path: Path, text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise KubeconfigError(
+            f"kubeconfig {path} is not valid YAML{line}",
+            "fix the file",
+            flag_advice=ADVICE_KUBECONFIG_BROKEN,
+        ) from None
 
 
 def _resolve_relative_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:

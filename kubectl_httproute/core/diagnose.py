@@ -418,11 +418,12 @@ def _model_findings(
         route_model,
         sets_header_itself,
     )
-    from .manifest import render_yaml
 
     model = route_model(route.summary)
     if not model:
         return []
+    from .manifest import render_yaml  # PyYAML: only for a route that takes one model
+
     subject = _route_subject(route)
     findings: list[Finding] = []
     gateways = list(dict.fromkeys(ObjectRef(ns, n) for ns, n, _ in route.summary.parents))

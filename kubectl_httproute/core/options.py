@@ -74,15 +74,6 @@ class ExposeOptions(NamedTuple):
         return self._replace(namespace=namespace, pools=pools, gateway=gateway)
 
 
-def check_global_flags(*, namespace: str | None, request_timeout: str | None) -> None:
-    """kubectl's global flags that carry a value, checked before any file is read or request
-    sent, whatever the command does next (`--dry-run=client` opens no cluster)."""
-    if namespace:
-        validation.check_dns_label(namespace, validation.FLAG_NAMESPACE)
-    if request_timeout is not None:
-        durations.parse_request_timeout(request_timeout)
-
-
 def build_expose_options(
     *,
     namespace: str | None,

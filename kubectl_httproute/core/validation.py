@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..errors import InvalidInput
-from .durations import check_gateway_duration
+from .durations import check_gateway_duration, parse_request_timeout
 from .model import MODEL_HEADER, POOL_GROUPS, HeaderMatch, ObjectRef, RouteSpec
 
 # The flag names used in messages from check_route_spec; the CLI defines the same flags.
@@ -468,3 +468,13 @@ def _check_backends(spec: RouteSpec) -> None:
             )
         seen.add(key)
     check_weights([backend.weight for backend in spec.backends])
+
+
+def check_global_flags(*, namespace: str | None, request_timeout: str | None) -> None:
+    """kubectl's global flags that carry a value, checked before any file is read or request
+    sent, whatever the command does next (`--dry-run=client` opens no cluster). Here, not with
+    the commands' options: `status` then never imports those."""
+    if namespace:
+        check_dns_label(namespace, FLAG_NAMESPACE)
+    if request_timeout is not None:
+        parse_request_timeout(request_timeout)
