@@ -27,6 +27,26 @@ def isolated_environment(
     yield home
 
 
+@pytest.fixture(autouse=True)
+def route_json_as_the_generic_encoder_prints_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`status -o json` writes each route with its own writer (render_route_json): in every
+    test that prints one, hold its text to the generic encoder's text of the route's entry."""
+    from kubectl_httproute.render import report
+    from kubectl_httproute.render.kubejson import render_value
+
+    written = report.render_route_json
+
+    def checked(diag: Any, inv: Any, events: bool, level: int) -> str:
+        text = written(diag, inv, events, level)
+        entry = report.route_entry(diag, inv)
+        if events:
+            entry["events"] = report.route_events(diag, inv)
+        assert text == render_value(entry, level)
+        return text
+
+    monkeypatch.setattr(report, "render_route_json", checked)
+
+
 def write_kubeconfig(
     path: Path,
     server: str,

@@ -16,7 +16,17 @@ from hypothesis import strategies as st
 from status_helpers import kubeconfig_for
 
 from kubectl_httproute.cli import root
-from kubectl_httproute.render.kubejson import iter_object, render_object, render_value
+from kubectl_httproute.render.kubejson import (
+    ANY,
+    SCALAR,
+    SCALARS,
+    Record,
+    iter_object,
+    render_object,
+    render_record,
+    render_value,
+)
+from kubectl_httproute.render.report import ROUTE_WITH_EVENTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -33,11 +43,20 @@ def as_kubectl_prints(value: Any) -> str:
     return json.dumps(value, indent=4, sort_keys=True, ensure_ascii=False).translate(GO_ESCAPES)
 
 
-texts = st.text(st.characters(), max_size=12) | st.sampled_from(["<b>&", "\u2028", "é", "\\u003c"])
+# Strings that look like the JSON around them: the encoder finds item boundaries in its own text.
+tricky = ["<b>&", "\u2028", "\u2029", "é", "\\u003c", "},\n", "}, {", "{", "[", '"', "\\", "%s"]
+texts = st.text(st.characters(), max_size=12) | st.sampled_from(tricky)
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | texts
+# Lists of flat dicts (conditions, pools) are encoded in one piece: make them often, with empty
+# containers as values and empty dicts among them.
+flat_dicts = st.dictionaries(texts, scalars | st.just([]) | st.just({}), max_size=5)
 values = st.recursive(
-    scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    scalars | st.lists(flat_dicts, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(flat_dicts, max_size=4)
+        | st.dictionaries(texts, inner, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -47,6 +66,43 @@ values = st.recursive(
 def test_any_value_prints_as_the_standard_encoder_indents_it_with_gos_escapes(value: Any) -> None:
     assert render_value(value) == as_kubectl_prints(value)
     assert json.loads(render_object(value)) == value
+
+
+def rows_of(record: Record) -> st.SearchStrategy[tuple[Any, ...]]:
+    """Rows for `record`: any scalars, lists of texts, rows of its nested records, any values."""
+
+    def field_values(field: Any) -> st.SearchStrategy[Any]:
+        if field is SCALAR:
+            return scalars
+        if field is SCALARS:
+            return st.lists(texts, max_size=3).map(tuple)
+        if field is ANY:
+            return values
+        return st.lists(rows_of(field), max_size=3)
+
+    return st.tuples(*[field_values(field) for field in record.fields])
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows_of(ROUTE_WITH_EVENTS), st.integers(0, 3))
+def test_a_route_row_prints_as_its_entry_does(row: tuple[Any, ...], level: int) -> None:
+    entry = ROUTE_WITH_EVENTS.as_dict(row)
+    assert render_record(ROUTE_WITH_EVENTS, row, level) == render_value(entry, level)
+    if level == 0:
+        assert render_record(ROUTE_WITH_EVENTS, row) == as_kubectl_prints(entry)
+
+
+def test_a_record_keeps_its_keys_order_as_a_dict_and_sorts_them_as_json() -> None:
+    inner = Record(("b", SCALAR), ("a", SCALARS))
+    outer = Record(("z", SCALAR), ("k%s", inner), ("any", ANY))
+    row = ("<z>", [(1, ("x",)), (None, ())], {"n": [1]})
+    assert list(outer.as_dict(row)) == ["z", "k%s", "any"]
+    assert render_record(outer, row) == (
+        '{\n    "any": {\n        "n": [\n            1\n        ]\n    },\n    "k%s": [\n'
+        '        {\n            "a": [\n                "x"\n            ],\n            "b": 1\n'
+        '        },\n        {\n            "a": [],\n            "b": null\n        }\n    ],\n'
+        '    "z": "\\u003cz\\u003e"\n}'
+    )
 
 
 @settings(max_examples=200, deadline=None)

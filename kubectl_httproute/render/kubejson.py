@@ -16,11 +16,13 @@ library gives up its C encoder as soon as `indent` is set.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from json.encoder import (  # type: ignore[attr-defined]  # the C accelerators
     c_make_encoder,
     encode_basestring,
 )
-from typing import Any
+from operator import itemgetter
+from typing import Any, Literal, Union
 
 INDENT = "    "
 _GO_ESCAPES = (
@@ -82,41 +84,72 @@ def _leaf(value: Any) -> str:
     return text
 
 
+def _nested(value: Any) -> bool:
+    return type(value) in _CONTAINERS and bool(value)
+
+
+def _is_flat(value: Any) -> bool:
+    """Nothing but scalars and empty containers in it: one C encoder call writes it whole."""
+    for item in value.values() if type(value) is dict else value:
+        if type(item) in _CONTAINERS and item:
+            return False
+    return True
+
+
+def _encode_records(value: Any, pad: str) -> str:
+    """A list of non-empty flat dicts in one C encoder call, with the members' separator.
+
+    Every item boundary then reads `},` + separator + `{`, and nothing else can: strings hold no
+    raw newline, and within a flat dict a separator is always followed by a quoted key (an empty
+    dict among the items would make two boundaries overlap, so the caller sends none)."""
+    inner = pad + INDENT
+    deeper = inner + INDENT
+    text = "".join(_flat_encoder(deeper)(value, 0))
+    body = text[2:-2].replace("},\n" + deeper + "{", "\n" + inner + "},\n" + inner + "{\n" + deeper)
+    return "[\n" + inner + "{\n" + deeper + body + "\n" + inner + "}\n" + pad + "]"
+
+
 def _encode(value: Any, pad: str) -> str:
     """One non-empty container at the nesting of `pad`, without Go's escapes (applied once, on
     the whole).
 
-    Its scalar members go to the C encoder in one call, with this nesting's separator: no string
-    can hold a raw newline, so splitting on the separator gives the members back, in sorted
-    order, to interleave with the nested ones."""
+    Its members go to the C encoder in one call, with this nesting's separator, the nested ones
+    as null: no string can hold a raw newline, so splitting on the separator gives the members
+    back in sorted order, and each nested one is its key's `"key": null`, to replace."""
     inner = pad + INDENT
     separator = ",\n" + inner
     if type(value) is dict:
-        nested = {k: v for k, v in value.items() if type(v) in _CONTAINERS and v}
+        nested = [key for key, item in value.items() if type(item) in _CONTAINERS and item]
         if not nested:
             body = "".join(_flat_encoder(inner)(value, 0))[1:-1]
         else:
-            scalars = {k: v for k, v in value.items() if k not in nested}
-            flat = iter(
-                "".join(_flat_encoder(inner)(scalars, 0))[1:-1].split(separator) if scalars else ()
-            )
-            body = separator.join(
-                [
-                    encode_basestring(key) + ": " + _encode(nested[key], inner)
-                    if key in nested
-                    else next(flat)
-                    for key in sorted(value)
-                ]
-            )
+            shallow = value.copy()
+            replacements = {}
+            for key in nested:
+                shallow[key] = None
+                name = encode_basestring(key)
+                replacements[name + ": null"] = name + ": " + _encode(value[key], inner)
+            members = "".join(_flat_encoder(inner)(shallow, 0))[1:-1].split(separator)
+            body = separator.join([replacements.get(member, member) for member in members])
         return "{\n" + inner + body + "\n" + pad + "}"
-    if not any(type(item) in _CONTAINERS and item for item in value):
+    flat = records = True
+    for item in value:
+        if type(item) in _CONTAINERS and item:
+            flat = False
+            if not (records and type(item) is dict and _is_flat(item)):
+                records = False
+                break
+        else:
+            records = False
+            if not flat:
+                break
+    if flat:
         body = "".join(_flat_encoder(inner)(value, 0))[1:-1]
+    elif records:
+        return _encode_records(value, pad)
     else:
         body = separator.join(
-            [
-                _encode(item, inner) if type(item) in _CONTAINERS and item else _leaf(item)
-                for item in value
-            ]
+            [_encode(item, inner) if _nested(item) else _leaf(item) for item in value]
         )
     return "[\n" + inner + body + "\n" + pad + "]"
 
@@ -132,9 +165,15 @@ def render_object(obj: Any) -> str:
     return render_value(obj) + "\n"
 
 
-def iter_object(obj: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+def iter_object(
+    obj: dict[str, Any],
+    key: str,
+    items: Iterable[Any],
+    render: Callable[[Any, int], str] = render_value,
+) -> Iterator[str]:
     """`obj` with the list `items` under `key`, as render_object prints it, in pieces: each item
-    is encoded when it is drawn and given out at once, so only one is ever held as text."""
+    is encoded (by `render`, given the item and its nesting) when it is drawn and given out at
+    once, so only one is ever held as text."""
     keys = sorted([*obj, key])
     yield "{\n"
     for index, name in enumerate(keys):
@@ -145,7 +184,168 @@ def iter_object(obj: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator
             continue
         opening = head + "[\n"
         for item in items:
-            yield opening + INDENT * 2 + render_value(item, 2)
+            yield opening + INDENT * 2 + render(item, 2)
             opening = ",\n"
         yield (head + "[]" if opening != ",\n" else "\n" + INDENT + "]") + end
     yield "}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: objects whose keys are known, written from rows (tuples) instead of dicts.
+
+SCALAR: Literal["scalar"] = "scalar"  # a string, number, bool or None
+SCALARS: Literal["scalars"] = "scalars"  # a list (or tuple) of them
+ANY: Literal["any"] = "any"  # any value, through render_value
+Field = Union[Literal["scalar", "scalars", "any"], "Record"]  # a Record: a list of its rows
+
+
+class Record:
+    """A kind of object with known keys, each holding a scalar, a list of scalars, a list of
+    rows of another Record, or any value. A row is a tuple of the values in `keys` order.
+
+    render_record(record, row, level) is render_value(record.as_dict(row), level), without the
+    dict and with almost all the work in C: the row's scalars are gathered with C calls
+    (itemgetter, chain), encoded in one C encoder call and put, in sorted-key order, into a
+    %-template made once per shape (the lengths of the row's lists)."""
+
+    __slots__ = ("fields", "flat", "keys", "members", "nested", "pick_nested", "pick_scalars")
+
+    def __init__(self, *members: tuple[str, Field]) -> None:
+        assert members, "an object with no keys prints as {} without a record"
+        self.members = members
+        self.keys = tuple(key for key, _ in members)
+        self.fields = tuple(field for _, field in members)
+        scalars = [i for i, field in enumerate(self.fields) if field is SCALAR]
+        nested = [i for i, field in enumerate(self.fields) if field is not SCALAR]
+        self.flat = not nested
+        self.nested = tuple(members[i] for i in nested)
+        self.pick_scalars = _getter(scalars)
+        self.pick_nested = _getter(nested)
+
+    def as_dict(self, row: Sequence[Any]) -> dict[str, Any]:
+        """The row as the dict it stands for, keys in `keys` order (what -o yaml prints)."""
+        plain = dict(zip(self.keys, row, strict=True))
+        for key, field in self.nested:
+            if field is SCALARS:
+                plain[key] = list(plain[key])
+            elif isinstance(field, Record):
+                keys = field.keys
+                plain[key] = [
+                    dict(zip(keys, item, strict=True)) if field.flat else field.as_dict(item)
+                    for item in plain[key]
+                ]
+        return plain
+
+
+def _getter(indices: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """The values at `indices`, as one tuple (itemgetter, in C, when there are several)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    if indices:
+        index = indices[0]
+        return lambda row: (row[index],)
+    return lambda row: ()
+
+
+# Scalars one a line: no encoded scalar holds a raw newline, so split("\n") gives them back.
+_SCALARS_ENCODER = c_make_encoder(
+    None, None, encode_basestring, None, ": ", "\n", True, False, True
+)
+# Per shape: the text around the values, and which gathered value goes in each of its slots.
+_LAYOUTS: dict[tuple[Any, ...], tuple[str, Callable[[Sequence[str]], Sequence[str]]]] = {}
+_MAX_LAYOUTS = 1024  # shapes seen; a cluster of odd routes must not grow it without bound
+
+
+def render_record(record: Record, row: Sequence[Any], level: int = 0) -> str:
+    """render_value(record.as_dict(row), level), written from the row (see Record)."""
+    values: list[Any] = []
+    shape: list[int] = []
+    others: list[tuple[int, Any, int]] = []
+    _gather(record, row, level, values, shape, others)
+    key = (record, level, *shape)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.clear()
+        template, slots, _ = _layout(record, iter(shape), INDENT * level, 0)
+        layout = _LAYOUTS[key] = (template, _getter(slots))
+    encoded = "".join(_SCALARS_ENCODER(values, 0))[1:-1].split("\n") if values else []
+    for index, value, nesting in others:
+        encoded[index] = render_value(value, nesting)
+    template, in_text_order = layout
+    return go_escape(template % tuple(in_text_order(encoded)))
+
+
+def _gather(
+    record: Record,
+    row: Sequence[Any],
+    level: int,
+    values: list[Any],
+    shape: list[int],
+    others: list[tuple[int, Any, int]],
+) -> None:
+    """The row's scalars, in the order _layout numbers them (its own scalars, then what each
+    nested field holds), and the lengths of its lists."""
+    if record.flat:
+        values += row
+        return
+    values += record.pick_scalars(row)
+    for (_, field), value in zip(record.nested, record.pick_nested(row), strict=True):
+        if field is SCALARS:
+            shape.append(len(value))
+            values += value
+        elif field is ANY:
+            others.append((len(values), value, level + 1))
+            values.append(None)
+        else:
+            assert isinstance(field, Record)
+            shape.append(len(value))
+            if field.flat:
+                values += chain.from_iterable(value)
+            else:
+                for item in value:
+                    _gather(field, item, level + 2, values, shape, others)
+
+
+def _layout(
+    record: Record, shape: Iterator[int], pad: str, start: int
+) -> tuple[str, list[int], int]:
+    """A row's text at `pad`'s nesting with `%s` for each value, for the list lengths `shape`
+    gives out; the gathered index of the value each `%s` takes, in text order; the next index.
+    Numbered in _gather's order, written in sorted-key order."""
+    inner = pad + INDENT
+    slots: dict[str, tuple[str, list[int]]] = {}
+    index = start
+    for key, field in record.members:
+        if field is SCALAR:
+            slots[key] = ("%s", [index])
+            index += 1
+    for key, field in record.nested:
+        if field is ANY:
+            slots[key] = ("%s", [index])
+            index += 1
+        elif field is SCALARS:
+            count = next(shape)
+            slots[key] = (_list_template(["%s"] * count, inner), list(range(index, index + count)))
+            index += count
+        else:
+            assert isinstance(field, Record)
+            items, taken = [], []
+            for _ in range(next(shape)):
+                text, item_slots, index = _layout(field, shape, inner + INDENT, index)
+                items.append(text)
+                taken += item_slots
+            slots[key] = (_list_template(items, inner), taken)
+    members, order = [], []
+    for key in sorted(slots):
+        text, taken = slots[key]
+        members.append(inner + encode_basestring(key).replace("%", "%%") + ": " + text)
+        order += taken
+    return "{\n" + ",\n".join(members) + "\n" + pad + "}", order, index
+
+
+def _list_template(items: list[str], pad: str) -> str:
+    if not items:
+        return "[]"
+    inner = pad + INDENT
+    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
