@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .basemodels import (
+    MODEL_HEADER,
+    in_namespaces,
+    mapping_example,
+    route_model,
+    routes_by_model,
+    sets_header_itself,
+)
 from .findings import ERROR, SHADOWED_CHECK, WARNING, Finding
 from .inventory import Inventory, PoolState, RouteInfo
 from .model import POOL_GROUP_V1, Condition, ObjectRef
-from .precedence import Shadowing
+from .precedence import Shadowing, shadowed_routes
 from .verdict import (
     DEGRADED,
     NO_CONTROLLER,
@@ -56,7 +64,10 @@ def _route_subject(route: RouteInfo) -> str:
 
 
 def _find(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
-    return next((c for c in conditions if c.type == type_), None)
+    for condition in conditions:
+        if condition.type == type_:
+            return condition
+    return None
 
 
 def _failing_condition(route: RouteInfo, gateway: ObjectRef, type_: str) -> Condition | None:
@@ -302,12 +313,15 @@ def _gateway_findings(view: GatewayView) -> list[Finding]:
     return findings
 
 
+def _edit_pool(pool: PoolState) -> str:
+    return f"`kubectl edit inferencepool {pool.ref.name} -n {pool.ref.namespace}`"
+
+
 def _pool_findings(
     pool: PoolState, gateway: ObjectRef, route_accepted: bool, inv: Inventory
 ) -> list[Finding]:
     subject = f"InferencePool {pool.ref}"
     findings: list[Finding] = []
-    edit = f"`kubectl edit inferencepool {pool.ref.name} -n {pool.ref.namespace}`"
     reasons = {
         c.reason: c
         for p in pool.parents
@@ -315,6 +329,7 @@ def _pool_findings(
         if c.status == "False" and p.ref.refers_to(gateway)
     }
     if "EndpointPickerRefMissing" in reasons or (not pool.picker and pool.group == POOL_GROUP_V1):
+        edit = _edit_pool(pool)
         findings.append(
             Finding(
                 ERROR,
@@ -329,6 +344,7 @@ def _pool_findings(
         picker is not None and inv.services.get(picker) is False
     ):
         name = pool.picker or "<none>"
+        edit = _edit_pool(pool)
         findings.append(
             Finding(
                 ERROR,
@@ -380,23 +396,28 @@ def _pool_findings(
 # The route.
 
 
-def _pools_created(route: RouteInfo, inv: Inventory) -> dict[ObjectRef, str]:
-    """The route's pools that exist, with their creationTimestamp (a stale BackendNotFound)."""
-    created = {}
+def _existing_pools(route: RouteInfo, inv: Inventory) -> list[PoolState]:
+    """The route's pools that the inventory holds, in backendRef order (repeats kept)."""
+    pools = []
     for group, ns, name, _ in route.summary.pools:
         pool = inv.pool(group, ObjectRef(ns, name))
         if pool is not None:
-            created[pool.ref] = pool.created
-    return created
+            pools.append(pool)
+    return pools
+
+
+def _pools_created(pools: list[PoolState]) -> dict[ObjectRef, str]:
+    """The route's pools that exist, with their creationTimestamp (a stale BackendNotFound)."""
+    return {pool.ref: pool.created for pool in pools}
 
 
 def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
-    return any(
-        c.type == ACCEPTED and c.status == "True"
-        for p in route.parents
-        if p.ref.refers_to(gateway)
-        for c in p.conditions
-    )
+    for parent in route.parents:
+        if parent.ref.refers_to(gateway):
+            for condition in parent.conditions:
+                if condition.type == ACCEPTED and condition.status == "True":
+                    return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,14 +432,6 @@ def _model_findings(
 ) -> list[Finding]:
     """A route that takes one model's requests: another route for that model on the Gateway,
     nothing that sets the header, a model name that is an adapter, a pool with no Ready pod."""
-    from .basemodels import (
-        MODEL_HEADER,
-        in_namespaces,
-        mapping_example,
-        route_model,
-        sets_header_itself,
-    )
-
     model = route_model(route.summary)
     if not model:
         return []
@@ -492,6 +505,14 @@ def _model_findings(
     return findings
 
 
+def _add_new(findings: list[Finding], found: list[Finding]) -> None:
+    """Append the findings not there yet: a pool the route reaches through two Gateways may say
+    the same thing for each."""
+    for finding in found:
+        if finding not in findings:
+            findings.append(finding)
+
+
 def diagnose_route(
     route: RouteInfo,
     inv: Inventory,
@@ -514,11 +535,15 @@ def diagnose_route(
             )
         )
         states.append(NO_CONTROLLER)
+    # Once per route, not per Gateway: what the verdict reads, and the pools the route names.
+    facts = route.facts
+    pools = _existing_pools(route, inv)
+    pools_created = _pools_created(pools)
     for gateway in gateways:
         view = inv.gateways.get(gateway)
         class_name = view.class_name if view is not None else ""
-        verdict = route_verdict(route.facts, gateway, class_name or None)
-        stale_refs = stale_not_found(route.facts, gateway, _pools_created(route, inv))
+        verdict = route_verdict(facts, gateway, class_name or None)
+        stale_refs = stale_not_found(facts, gateway, pools_created)
         verdict = stale_refs or verdict
         judgements.append(GatewayJudgement(gateway, class_name, verdict))
         states.append(verdict.state)
@@ -553,14 +578,10 @@ def diagnose_route(
         elif verdict.state == PENDING:
             findings.append(Finding(WARNING, subject, verdict.summary, verdict.fix))
         if view is not None:
-            findings.extend(f for f in _gateway_findings(view) if f not in findings)
+            _add_new(findings, _gateway_findings(view))
         accepted = _accepted_on(route, gateway)
-        for group, ns, name, _ in route.summary.pools:
-            pool = inv.pool(group, ObjectRef(ns, name))
-            if pool is not None:
-                findings.extend(
-                    f for f in _pool_findings(pool, gateway, accepted, inv) if f not in findings
-                )
+        for pool in pools:
+            _add_new(findings, _pool_findings(pool, gateway, accepted, inv))
     state = worst(states)
     if shadowing is not None:
         findings.append(
@@ -576,12 +597,8 @@ def diagnose_route(
         )
         state = shadowed_state(state)
     if twins is None:
-        from .basemodels import routes_by_model
-
         twins = routes_by_model([route.summary, *inv.competitors])
-    findings.extend(
-        f for f in _model_findings(route, inv, twins, shadowing is not None) if f not in findings
-    )
+    _add_new(findings, _model_findings(route, inv, twins, shadowing is not None))
     if is_healthy(state) and any(f.severity == ERROR for f in findings):
         state = DEGRADED
     return RouteDiagnosis(route, state, tuple(judgements), tuple(findings))
@@ -589,10 +606,11 @@ def diagnose_route(
 
 def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
     """Every route of the inventory, diagnosed; shadowing computed once over all routes."""
-    from .basemodels import routes_by_model
-    from .precedence import shadowed_routes
-
     shadowed = shadowed_routes(inv.competitors)
-    twins = routes_by_model([*(r.summary for r in inv.routes), *inv.competitors])
-    ordered = sorted(inv.routes, key=lambda r: (r.ref.namespace, r.ref.name))
-    return [diagnose_route(r, inv, shadowed.get(r.ref), twins) for r in ordered]
+    # Only a route that takes one model's requests reads twins: most overviews have none.
+    takes_a_model = any(route_model(r.summary) for r in inv.routes)
+    summaries = [*(r.summary for r in inv.routes), *inv.competitors] if takes_a_model else []
+    twins = routes_by_model(summaries)
+    # An ObjectRef is (namespace, name): ordered by it, routes are by namespace, then name.
+    ordered = sorted(inv.routes, key=lambda r: r.summary.ref)
+    return [diagnose_route(r, inv, shadowed.get(r.summary.ref), twins) for r in ordered]

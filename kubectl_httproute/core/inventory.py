@@ -62,14 +62,14 @@ class RouteInfo(NamedTuple):
     def facts(self) -> RouteFacts:
         """What the verdict reads (one definition of the verdict for `expose` and `status`):
         the route's InferencePool backendRefs, the backends `status` judges."""
+        summary = self.summary
+        namespace = summary.ref.namespace
         return RouteFacts(
-            ref=self.summary.ref,
-            generation=self.generation,
-            hostnames=self.summary.hostnames,
-            backends=tuple(
-                (group, ns or self.summary.ref.namespace) for group, ns, _, _ in self.summary.pools
-            ),
-            parents=self.parents,
+            summary.ref,
+            self.generation,
+            summary.hostnames,
+            tuple((group, ns or namespace) for group, ns, _, _ in summary.pools),
+            self.parents,
         )
 
     @property
@@ -177,35 +177,40 @@ class Inventory:
 # Reducers: one object → one summary. Pure.
 
 
+_PATH_MARKS = {"Exact": "=", "RegularExpression": "~"}
+
+
 def _path_label(match: Mapping[str, Any]) -> str:
     path = _map(match.get("path"))
     kind = _str(path.get("type")) or "PathPrefix"
     value = _str(path.get("value")) or "/"
-    return {"Exact": "=", "RegularExpression": "~"}.get(kind, "") + value
+    return _PATH_MARKS.get(kind, "") + value
+
+
+def _accepted_anywhere(parents: tuple[ParentConditions, ...]) -> bool:
+    for parent in parents:
+        for condition in parent.conditions:
+            if condition.type == ACCEPTED and condition.status == "True":
+                return True
+    return False
 
 
 def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, bool]:
     """(precedence summary, the route's status info when it uses a pool, accepted anywhere?)."""
     summary = summarize_route(obj)
     parents = tuple(route_parent_statuses(obj))
-    accepted = any(c.type == ACCEPTED and c.status == "True" for p in parents for c in p.conditions)
+    accepted = _accepted_anywhere(parents)
     if not summary.pools:
         return summary, None, accepted
     meta = _map(obj.get("metadata"))
     spec = _map(obj.get("spec"))
-    rules = [_map(r) for r in _list(spec.get("rules"))]
     paths: list[str] = []
-    for rule in rules:
-        for match in _list(rule.get("matches")) or [{}]:
+    for rule in _list(spec.get("rules")):
+        for match in _list(_map(rule).get("matches")) or [{}]:
             label = _path_label(_map(match))
             if label not in paths:
                 paths.append(label)
-    info = RouteInfo(
-        summary=summary,
-        generation=_int(meta.get("generation")),
-        parents=parents,
-        paths=tuple(paths),
-    )
+    info = RouteInfo(summary, _int(meta.get("generation")), parents, tuple(paths))
     return summary, info, accepted
 
 

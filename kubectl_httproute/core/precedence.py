@@ -97,6 +97,8 @@ def _normal_path(path_type: str, path: str) -> str:
 
 
 def _conditions(items: Any) -> tuple[tuple[str, str, str], ...]:
+    if not items:  # most matches have no header or query conditions
+        return ()
     out = []
     for item in _list(items):
         item = _map(item)
@@ -118,14 +120,15 @@ def _match_key(match: Mapping[str, Any]) -> MatchKey:
     value = _str(path.get("value")) or "/"
     headers = tuple((t, n.lower(), v) for t, n, v in _conditions(match.get("headers")))
     queries = _conditions(match.get("queryParams"))
+    # Positional, in MatchKey's field order: once per match of every route.
     return MatchKey(
-        path_type=path_type,
-        path=_normal_path(path_type, value),
-        method=_str(match.get("method")) or None,
-        headers=len(headers),
-        queries=len(queries),
-        header_values=tuple(sorted(headers)),
-        query_values=queries,
+        path_type,
+        _normal_path(path_type, value),
+        _str(match.get("method")) or None,
+        len(headers),
+        len(queries),
+        tuple(sorted(headers)),
+        queries,
     )
 
 
@@ -175,12 +178,12 @@ def summarize_route(obj: dict[str, Any]) -> RouteSummary:
                 )
             )
     return RouteSummary(
-        ref=ObjectRef(namespace, _str(meta.get("name"))),
-        created=_str(meta.get("creationTimestamp")),
-        hostnames=tuple(h.lower() for h in _list(spec.get("hostnames")) if isinstance(h, str)),
-        parents=tuple(dict.fromkeys(parents)),
-        matches=tuple(matches),
-        pools=tuple(pools),
+        ObjectRef(namespace, _str(meta.get("name"))),
+        _str(meta.get("creationTimestamp")),
+        tuple(h.lower() for h in _list(spec.get("hostnames")) if isinstance(h, str)),
+        tuple(dict.fromkeys(parents)),
+        tuple(matches),
+        tuple(pools),
     )
 
 

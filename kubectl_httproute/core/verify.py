@@ -142,23 +142,32 @@ def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
     """Turn a status conditions list into Condition objects, skipping malformed entries."""
     conditions = []
     for item in _list(raw):
-        if not (type(item) is dict or isinstance(item, Mapping)) or not _str(item.get("type")):
+        if not (type(item) is dict or isinstance(item, Mapping)):
             continue
+        type_ = _str(item.get("type"))
+        if not type_:
+            continue
+        # Positional, in Condition's field order: keywords cost a NamedTuple twice as much,
+        # and every route of an overview has a few conditions.
         conditions.append(
             Condition(
-                type=_str(item.get("type")),
-                status=_str(item.get("status")) or "Unknown",
-                reason=_str(item.get("reason")),
-                message=_str(item.get("message")),
-                observed_generation=_int(item.get("observedGeneration")),
-                last_transition_time=_str(item.get("lastTransitionTime")),
+                type_,
+                _str(item.get("status")) or "Unknown",
+                _str(item.get("reason")),
+                _str(item.get("message")),
+                _int(item.get("observedGeneration")),
+                _str(item.get("lastTransitionTime")),
             )
         )
     return tuple(conditions)
 
 
 def _find_condition(conditions: tuple[Condition, ...], type_: str) -> Condition | None:
-    return next((c for c in conditions if c.type == type_), None)
+    # A loop, not next() over a generator: called a few times per route and Gateway.
+    for condition in conditions:
+        if condition.type == type_:
+            return condition
+    return None
 
 
 def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> ParentRef:
@@ -172,20 +181,20 @@ def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> Pare
         default_namespace if kind == "Gateway" else ""
     )
     return ParentRef(
-        group=GATEWAY_GROUP if group is None else _str(group),
-        kind=kind,
-        namespace=namespace,
-        name=_str(parent_ref.get("name")),
-        section=_str(parent_ref.get("sectionName")),
-        port=_int(parent_ref.get("port")),
+        GATEWAY_GROUP if group is None else _str(group),
+        kind,
+        namespace,
+        _str(parent_ref.get("name")),
+        _str(parent_ref.get("sectionName")),
+        _int(parent_ref.get("port")),
     )
 
 
 def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> ParentConditions:
     return ParentConditions(
-        ref=parent_ref_of(_map(entry.get("parentRef")), default_namespace),
-        controller=_str(entry.get("controllerName")),
-        conditions=parse_conditions(entry.get("conditions")),
+        parent_ref_of(_map(entry.get("parentRef")), default_namespace),
+        _str(entry.get("controllerName")),
+        parse_conditions(entry.get("conditions")),
     )
 
 
@@ -381,6 +390,10 @@ def _unresolved_fix(route: RouteFacts, condition: Condition, gateway_class: str 
     return _generic_fix(route, condition)
 
 
+# Nothing in it names the route: one value serves every healthy route of an overview.
+_READY = Verdict(READY, True, "Accepted and all references resolved", "")
+
+
 def _entry_verdict(
     route: RouteFacts,
     gateway: ObjectRef,
@@ -431,7 +444,7 @@ def _entry_verdict(
             _summary(resolved),
             "wait: the controller has not finished resolving the backends",
         )
-    return Verdict(READY, True, "Accepted and all references resolved", "")
+    return _READY
 
 
 def route_verdict(
@@ -459,6 +472,8 @@ def route_verdict(
                 f"generation {stale.observed_generation}, the route is at {generation}",
                 "wait, or check the gateway controller's logs",
             )
+    if len(entries) == 1:
+        return _entry_verdict(route, gateway, entries[0], gateway_class)
     verdicts = [_entry_verdict(route, gateway, e, gateway_class) for e in entries]
     # When one Gateway has several entries (one per listener), report the worst.
     return min(verdicts, key=lambda v: rank(v.state))
