@@ -55,6 +55,16 @@ class RouteDiagnosis(NamedTuple):
         return is_healthy(self.verdict)
 
 
+class SharedFindings(NamedTuple):
+    """The findings about Gateways and pools, judged once for all the routes of an overview:
+    every route on a Gateway, through a pool, gets the same ones."""
+
+    # by the Gateway's key in Inventory.gateways
+    gateways: dict[ObjectRef, list[Finding]]
+    # by the pool's key in Inventory.pools, the Gateway, and whether the route is accepted there
+    pools: dict[tuple[str, ObjectRef, ObjectRef, bool], list[Finding]]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -396,19 +406,50 @@ def _pool_findings(
 # The route.
 
 
-def _existing_pools(route: RouteInfo, inv: Inventory) -> list[PoolState]:
-    """The route's pools that the inventory holds, in backendRef order (repeats kept)."""
+def _existing_pools(route: RouteInfo, inv: Inventory) -> list[tuple[str, ObjectRef, PoolState]]:
+    """The route's pools that the inventory holds, each with its key there, in backendRef order
+    (repeats kept)."""
     pools = []
     for group, ns, name, _ in route.summary.pools:
-        pool = inv.pool(group, ObjectRef(ns, name))
+        ref = ObjectRef(ns, name)
+        pool = inv.pool(group, ref)
         if pool is not None:
-            pools.append(pool)
+            pools.append((group, ref, pool))
     return pools
 
 
-def _pools_created(pools: list[PoolState]) -> dict[ObjectRef, str]:
+def _pools_created(pools: list[tuple[str, ObjectRef, PoolState]]) -> dict[ObjectRef, str]:
     """The route's pools that exist, with their creationTimestamp (a stale BackendNotFound)."""
-    return {pool.ref: pool.created for pool in pools}
+    created = {}
+    for _, _, pool in pools:
+        created[pool.ref] = pool.created
+    return created
+
+
+def _gateway_findings_once(
+    gateway: ObjectRef, view: GatewayView, shared: SharedFindings | None
+) -> list[Finding]:
+    if shared is None:
+        return _gateway_findings(view)
+    found = shared.gateways.get(gateway)
+    if found is None:
+        found = shared.gateways[gateway] = _gateway_findings(view)
+    return found
+
+
+def _pool_findings_once(
+    key: tuple[str, ObjectRef, ObjectRef, bool],
+    pool: PoolState,
+    inv: Inventory,
+    shared: SharedFindings | None,
+) -> list[Finding]:
+    _, _, gateway, accepted = key
+    if shared is None:
+        return _pool_findings(pool, gateway, accepted, inv)
+    found = shared.pools.get(key)
+    if found is None:
+        found = shared.pools[key] = _pool_findings(pool, gateway, accepted, inv)
+    return found
 
 
 def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
@@ -518,8 +559,10 @@ def diagnose_route(
     inv: Inventory,
     shadowing: Shadowing | None = None,
     twins: dict[tuple[ObjectRef, str], tuple[ObjectRef, ...]] | None = None,
+    shared: SharedFindings | None = None,
 ) -> RouteDiagnosis:
-    """The route's verdict (worst over its Gateways) and every finding with its fix."""
+    """The route's verdict (worst over its Gateways) and every finding with its fix; `shared`
+    keeps the Gateways' and pools' findings for the next route."""
     findings: list[Finding] = []
     judgements: list[GatewayJudgement] = []
     states: list[str] = []
@@ -578,10 +621,12 @@ def diagnose_route(
         elif verdict.state == PENDING:
             findings.append(Finding(WARNING, subject, verdict.summary, verdict.fix))
         if view is not None:
-            _add_new(findings, _gateway_findings(view))
+            _add_new(findings, _gateway_findings_once(gateway, view, shared))
         accepted = _accepted_on(route, gateway)
-        for pool in pools:
-            _add_new(findings, _pool_findings(pool, gateway, accepted, inv))
+        for group, ref, pool in pools:
+            _add_new(
+                findings, _pool_findings_once((group, ref, gateway, accepted), pool, inv, shared)
+            )
     state = worst(states)
     if shadowing is not None:
         findings.append(
@@ -605,7 +650,8 @@ def diagnose_route(
 
 
 def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
-    """Every route of the inventory, diagnosed; shadowing computed once over all routes."""
+    """Every route of the inventory, diagnosed; shadowing computed once over all routes, each
+    Gateway's and pool's findings once for the routes that share it."""
     shadowed = shadowed_routes(inv.competitors)
     # Only a route that takes one model's requests reads twins: most overviews have none.
     takes_a_model = any(route_model(r.summary) for r in inv.routes)
@@ -613,4 +659,5 @@ def diagnose_all(inv: Inventory) -> list[RouteDiagnosis]:
     twins = routes_by_model(summaries)
     # An ObjectRef is (namespace, name): ordered by it, routes are by namespace, then name.
     ordered = sorted(inv.routes, key=lambda r: r.summary.ref)
-    return [diagnose_route(r, inv, shadowed.get(r.summary.ref), twins) for r in ordered]
+    shared = SharedFindings({}, {})
+    return [diagnose_route(r, inv, shadowed.get(r.summary.ref), twins, shared) for r in ordered]

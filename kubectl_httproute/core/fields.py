@@ -32,4 +32,6 @@ def as_str(value: Any) -> str:
 def as_int(value: Any) -> int | None:
     """The value if it is an integer, else None."""
     # bool is an int subclass; a true/false where a number belongs is not a number.
+    if type(value) is int:  # what the JSON decoder gives: no subclass checks needed
+        return value
     return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -118,7 +118,9 @@ def _match_key(match: Mapping[str, Any]) -> MatchKey:
     path = _map(match.get("path"))
     path_type = _str(path.get("type")) or "PathPrefix"
     value = _str(path.get("value")) or "/"
-    headers = tuple((t, n.lower(), v) for t, n, v in _conditions(match.get("headers")))
+    headers = _conditions(match.get("headers"))
+    if headers:
+        headers = tuple(sorted((t, n.lower(), v) for t, n, v in headers))
     queries = _conditions(match.get("queryParams"))
     # Positional, in MatchKey's field order: once per match of every route.
     return MatchKey(
@@ -127,7 +129,7 @@ def _match_key(match: Mapping[str, Any]) -> MatchKey:
         _str(match.get("method")) or None,
         len(headers),
         len(queries),
-        tuple(sorted(headers)),
+        headers,
         queries,
     )
 
@@ -273,6 +275,7 @@ def _shadowing_of(loser: RouteSummary, best: dict[_Cell, Any]) -> Shadowing | No
     if not loser.parents or not loser.matches:
         return None
     winners: list[tuple[RouteSummary, MatchKey, str, str]] = []
+    loser_rank = _rank(loser)
     for namespace, name, section in loser.parents:
         for host in loser.hostnames or (ANY_HOST,):
             for match in loser.matches:
@@ -282,8 +285,11 @@ def _shadowing_of(loser: RouteSummary, best: dict[_Cell, Any]) -> Shadowing | No
                 # on a listener named by the loser. Not the other way round.
                 sections = (section, None) if section is not None else (None,)
                 contenders = [best.get((namespace, name, s, host, match)) for s in sections]
-                found = [c for c in contenders if c is not None and c.ref != loser.ref]
-                found = [c for c in found if _rank(c) < _rank(loser)]
+                found = [
+                    c
+                    for c in contenders
+                    if c is not None and c.ref != loser.ref and _rank(c) < loser_rank
+                ]
                 if not found:
                     return None
                 winner = min(found, key=_rank)
