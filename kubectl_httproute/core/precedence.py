@@ -275,7 +275,6 @@ def _shadowing_of(loser: RouteSummary, best: dict[_Cell, Any]) -> Shadowing | No
     if not loser.parents or not loser.matches:
         return None
     winners: list[tuple[RouteSummary, MatchKey, str, str]] = []
-    loser_rank = _rank(loser)
     for namespace, name, section in loser.parents:
         for host in loser.hostnames or (ANY_HOST,):
             for match in loser.matches:
@@ -284,12 +283,14 @@ def _shadowing_of(loser: RouteSummary, best: dict[_Cell, Any]) -> Shadowing | No
                 # Routes on the same listener compete; a route on all listeners also competes
                 # on a listener named by the loser. Not the other way round.
                 sections = (section, None) if section is not None else (None,)
-                contenders = [best.get((namespace, name, s, host, match)) for s in sections]
-                found = [
-                    c
-                    for c in contenders
-                    if c is not None and c.ref != loser.ref and _rank(c) < loser_rank
-                ]
+                found = []
+                for s in sections:
+                    contender = best.get((namespace, name, s, host, match))
+                    if contender is not None and contender.ref != loser.ref:
+                        found.append(contender)
+                if not found:  # the loser holds this cell: most routes, so no rank is needed
+                    return None
+                found = [c for c in found if _rank(c) < _rank(loser)]
                 if not found:
                     return None
                 winner = min(found, key=_rank)
