@@ -217,6 +217,7 @@ class Record:
         "pick_lists",
         "pick_nested",
         "pick_scalars",
+        "plain",
     )
 
     def __init__(self, *members: tuple[str, Field]) -> None:
@@ -229,6 +230,7 @@ class Record:
         self.flat = not nested
         self.nested = tuple(members[i] for i in nested)
         self.pick_scalars = _getter(scalars)
+        self.plain = _dict_display(self.keys)  # the row as a dict, nested rows left as they are
         self.pick_nested = _getter(nested)
         # Nested fields that are all lists of scalars (a Gateway's addresses): _gather takes
         # such a record's rows in place, without a call per row.
@@ -237,17 +239,23 @@ class Record:
 
     def as_dict(self, row: Sequence[Any]) -> dict[str, Any]:
         """The row as the dict it stands for, keys in `keys` order (what -o yaml prints)."""
-        plain = dict(zip(self.keys, row, strict=True))
+        plain = self.plain(row)
         for key, field in self.nested:
             if field is SCALARS:
                 plain[key] = list(plain[key])
             elif isinstance(field, Record):
-                keys = field.keys
-                plain[key] = [
-                    dict(zip(keys, item, strict=True)) if field.flat else field.as_dict(item)
-                    for item in plain[key]
-                ]
+                plain[key] = list(map(field.plain if field.flat else field.as_dict, plain[key]))
         return plain
+
+
+def _dict_display(keys: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """row -> {keys[0]: row[0], keys[1]: row[1], ...}, compiled once per Record from its keys
+    (as their reprs, so any key is safe): a dict display builds a route's dicts in a fraction of
+    what dict(zip(keys, row)) takes, which made -o yaml a third slower than its own dict literals
+    did."""
+    body = ", ".join(f"{key!r}: row[{index}]" for index, key in enumerate(keys))
+    display: Callable[[Sequence[Any]], dict[str, Any]] = eval(f"lambda row: {{{body}}}")
+    return display
 
 
 def _getter(indices: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
