@@ -36,8 +36,8 @@ def route_json_as_the_generic_encoder_prints_the_entry(monkeypatch: pytest.Monke
 
     written = report.render_route_json
 
-    def checked(diag: Any, inv: Any, events: bool, level: int) -> str:
-        text = written(diag, inv, events, level)
+    def checked(diag: Any, inv: Any, events: bool, level: int, known: Any = None) -> str:
+        text = written(diag, inv, events, level, known)
         entry = report.route_entry(diag, inv)
         if events:
             entry["events"] = report.route_events(diag, inv)

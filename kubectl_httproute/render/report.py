@@ -48,8 +48,8 @@ from typing import Any
 from ..core.basemodels import route_model
 from ..core.diagnose import RouteDiagnosis
 from ..core.events import EventSummary, recent
-from ..core.inventory import Inventory
-from ..core.model import ObjectRef
+from ..core.inventory import Inventory, RouteInfo
+from ..core.model import GATEWAY_GROUP, ObjectRef
 from .kubejson import ANY, SCALAR, SCALARS, Record, render_record
 
 API_VERSION = "inferroute/v1"
@@ -108,40 +108,71 @@ ROUTE = Record(
 ROUTE_WITH_EVENTS = Record(*ROUTE.members, ("events", ANY))
 
 
-def _gateway_rows(diag: RouteDiagnosis, inv: Inventory) -> list[tuple[Any, ...]]:
+# What a report's rows take from a Gateway, the same for every route on it: the key its
+# judgements go by, its class, addresses and Programmed status (None each when it is not read).
+GatewayFacts = tuple[ObjectRef, str | None, tuple[str, ...], str | None]
+# A report's GatewayFacts, by the (namespace, name, sectionName) routes name their parents with:
+# one per report (iter_report_json's, iter_route_entries'), as ten thousand routes share a
+# thousand Gateways.
+GatewayCache = dict[tuple[str, str, str | None], GatewayFacts]
+
+
+def _gateway_facts(parent: tuple[str, str, str | None], inv: Inventory) -> GatewayFacts:
+    key = ObjectRef(parent[0], parent[1])
+    # Dict lookups, not scans: ten thousand routes times a thousand Gateways is quadratic.
+    view = inv.gateways.get(key)
+    if view is None:
+        return key, None, (), None
+    programmed = next((c.status for c in view.conditions if c.type == "Programmed"), None)
+    return key, view.class_name, view.addresses, programmed
+
+
+def _gateway_rows(
+    diag: RouteDiagnosis, inv: Inventory, known: GatewayCache
+) -> list[tuple[Any, ...]]:
     route = diag.route
-    judged = {j.gateway: j for j in diag.judgements}
+    judged = {j.gateway: j.verdict.state for j in diag.judgements}
+    # Each Gateway's controllers, from one pass over the route's status entries.
+    controllers: dict[tuple[str, str], set[str]] = {}
+    for entry in route.parents:
+        ref = entry.ref
+        if entry.controller and ref.group == GATEWAY_GROUP and ref.kind == "Gateway":
+            controllers.setdefault((ref.namespace, ref.name), set()).add(entry.controller)
     rows = []
-    for ns, name, section in route.summary.parents:
-        # Dict lookups, not scans: ten thousand routes times a thousand Gateways is quadratic.
-        key = ObjectRef(ns, name)
-        view = inv.gateways.get(key)
-        judgement = judged.get(key)
-        programmed = (
-            next((c.status for c in view.conditions if c.type == "Programmed"), None)
-            if view is not None
-            else None
-        )
-        controllers = sorted(
-            {p.controller for p in route.parents if p.controller and p.ref.refers_to(key)}
-        )
+    for parent in route.summary.parents:
+        facts = known.get(parent)
+        if facts is None:
+            facts = known[parent] = _gateway_facts(parent, inv)
+        key, class_name, addresses, programmed = facts
+        names = controllers.get(parent[:2])
         rows.append(
             (
-                ns,
-                name,
-                section,
-                view.class_name if view is not None else None,
-                ", ".join(controllers) or None,
-                judgement.verdict.state if judgement is not None else None,
-                view.addresses if view is not None else (),
+                *parent,
+                class_name,
+                ", ".join(sorted(names)) if names else None,
+                judged.get(key),
+                addresses,
                 programmed,
             )
         )
     return rows
 
 
-def route_row(diag: RouteDiagnosis, inv: Inventory) -> tuple[Any, ...]:
-    """One route of the report, as a ROUTE row."""
+def _condition_rows(route: RouteInfo) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for entry in route.parents:
+        # A Condition's fields are the row's after parent and controller, in the same order.
+        head = (entry.parent, entry.controller)
+        rows += [
+            head + c if c.last_transition_time else head + c[:5] + (None,) for c in entry.conditions
+        ]
+    return rows
+
+
+def route_row(
+    diag: RouteDiagnosis, inv: Inventory, known: GatewayCache | None = None
+) -> tuple[Any, ...]:
+    """One route of the report, as a ROUTE row; `known` is the report's GatewayCache."""
     route = diag.route
     summary = route.summary
     return (
@@ -155,34 +186,31 @@ def route_row(diag: RouteDiagnosis, inv: Inventory) -> tuple[Any, ...]:
         summary.hostnames,
         route.paths,
         route_model(summary) or None,
-        _gateway_rows(diag, inv),
+        _gateway_rows(diag, inv, {} if known is None else known),
         summary.pools,
-        [
-            (
-                p.parent,
-                p.controller,
-                c.type,
-                c.status,
-                c.reason,
-                c.message,
-                c.observed_generation,
-                c.last_transition_time or None,
-            )
-            for p in route.parents
-            for c in p.conditions
-        ],
-        [(f.severity, f.subject, f.message, f.fix, f.yaml) for f in diag.findings],
+        _condition_rows(route),
+        # A Finding's first fields are the row's, in the same order.
+        [f[:5] for f in diag.findings],
     )
 
 
-def route_entry(diag: RouteDiagnosis, inv: Inventory) -> dict[str, Any]:
-    """One route of the report."""
-    return ROUTE.as_dict(route_row(diag, inv))
+def route_entry(
+    diag: RouteDiagnosis, inv: Inventory, known: GatewayCache | None = None
+) -> dict[str, Any]:
+    """One route of the report; `known` is the report's GatewayCache."""
+    return ROUTE.as_dict(route_row(diag, inv, known))
 
 
-def render_route_json(diag: RouteDiagnosis, inv: Inventory, events: bool, level: int) -> str:
-    """render_value(the route's iter_route_entries entry, level), without building it."""
-    row = route_row(diag, inv)
+def render_route_json(
+    diag: RouteDiagnosis,
+    inv: Inventory,
+    events: bool,
+    level: int,
+    known: GatewayCache | None = None,
+) -> str:
+    """render_value(the route's iter_route_entries entry, level), without building it; `known`
+    is the report's GatewayCache."""
+    row = route_row(diag, inv, known)
     if events:
         return render_record(ROUTE_WITH_EVENTS, (*row, route_events(diag, inv)), level)
     return render_record(ROUTE, row, level)
@@ -236,8 +264,9 @@ def iter_route_entries(
 ) -> Iterator[dict[str, Any]]:
     """The report's routes, one at a time; with their events when events were read."""
     events = _reports_events(inv)
+    known: GatewayCache = {}
     for diag in diagnoses:
-        entry = route_entry(diag, inv)
+        entry = route_entry(diag, inv, known)
         if events:
             entry["events"] = route_events(diag, inv)
         yield entry
@@ -267,9 +296,10 @@ def iter_report_json(
     envelope = build_report([], inv, probe)
     del envelope["routes"]
     events = _reports_events(inv)
+    known: GatewayCache = {}
     return iter_object(
         envelope,
         "routes",
         diagnoses,
-        lambda diag, level: render_route_json(diag, inv, events, level),
+        lambda diag, level: render_route_json(diag, inv, events, level, known),
     )
