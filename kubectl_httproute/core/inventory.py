@@ -202,11 +202,10 @@ def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, b
     generation = (meta if type(meta) is dict else _map(meta)).get("generation")
     # The match paths, each once, in order: "/" for PathPrefix /, "=/x" for Exact /x.
     paths = tuple(dict.fromkeys([_PATH_MARKS.get(kind, "") + path for kind, path in match_paths]))
-    info = RouteInfo(
-        summary,
-        generation if type(generation) is int else _int(generation),
-        parents,
-        paths,
+    # tuple.__new__, not RouteInfo's Python __new__, as for the summary's NamedTuples.
+    info = tuple.__new__(
+        RouteInfo,
+        (summary, generation if type(generation) is int else _int(generation), parents, paths),
     )
     return summary, info, _accepted_anywhere(parents)
 

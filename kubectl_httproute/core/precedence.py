@@ -39,6 +39,10 @@ from .model import GATEWAY_GROUP, MODEL_HEADER, ObjectRef
 _MODEL_HEADER = MODEL_HEADER.lower()  # header names are kept lower-case in a MatchKey
 ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
 
+# The per-route NamedTuples are built by tuple.__new__ (C) from a tuple of every field, in
+# order: their generated __new__ is a Python function, and cost as much again as the tuple.
+_new = tuple.__new__
+
 
 class MatchKey(NamedTuple):
     """One HTTPRouteMatch, normalised so that equal keys match exactly the same requests."""
@@ -126,13 +130,14 @@ def _match_key(match: Mapping[str, Any]) -> tuple[MatchKey, str, str]:
     path_type = path_type or "PathPrefix"
     value = intern(v) if type(v := path.get("value")) is str else _str(v)
     value = value or "/"
-    headers = _conditions(match.get("headers"))
+    # Most matches have no header or query conditions: no call for them.
+    headers = _conditions(raw) if (raw := match.get("headers")) else ()
     if headers:
         headers = tuple(sorted((t, n.lower(), v) for t, n, v in headers))
-    queries = _conditions(match.get("queryParams"))
+    queries = _conditions(raw) if (raw := match.get("queryParams")) else ()
     method = match.get("method")
-    # Positional, in MatchKey's field order: once per match of every route.
-    key = MatchKey(
+    # Once per match of every route.
+    fields = (
         path_type,
         _normal_path(path_type, value),
         (intern(method) if type(method) is str else _str(method)) or None,
@@ -141,7 +146,7 @@ def _match_key(match: Mapping[str, Any]) -> tuple[MatchKey, str, str]:
         headers,
         queries,
     )
-    return key, path_type, value
+    return _new(MatchKey, fields), path_type, value
 
 
 DEFAULT_MATCH = MatchKey("PathPrefix", "/", None, 0, 0)
@@ -225,13 +230,17 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
                 )
             )
     hostnames = spec.get("hostnames")
-    summary = RouteSummary(
-        ObjectRef(namespace, intern(v) if type(v := meta.get("name")) is str else _str(v)),
-        intern(v) if type(v := meta.get("creationTimestamp")) is str else _str(v),
-        tuple([h.lower() for h in _list(hostnames) if isinstance(h, str)]),
-        tuple(dict.fromkeys(parents)),
-        tuple(matches),
-        tuple(pools),
+    name = intern(v) if type(v := meta.get("name")) is str else _str(v)
+    summary = _new(
+        RouteSummary,
+        (
+            _new(ObjectRef, (namespace, name)),
+            intern(v) if type(v := meta.get("creationTimestamp")) is str else _str(v),
+            tuple([h.lower() for h in _list(hostnames) if isinstance(h, str)]),
+            tuple(dict.fromkeys(parents)),
+            tuple(matches),
+            tuple(pools),
+        ),
     )
     return summary, paths
 

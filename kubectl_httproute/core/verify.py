@@ -21,6 +21,10 @@ from .verdict import Verdict as Verdict  # route_verdict's result; defined with 
 ACCEPTED = "Accepted"
 RESOLVED_REFS = "ResolvedRefs"
 
+# The per-route NamedTuples are built by tuple.__new__ (C) from a tuple of every field, in
+# order: their generated __new__ is a Python function, and cost as much again as the tuple.
+_new = tuple.__new__
+
 
 class ParentRef(NamedTuple):
     """A status entry's parentRef, defaults filled in: group, kind and the Gateway's namespace."""
@@ -153,16 +157,18 @@ def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
             continue
         status = intern(v) if type(v := item.get("status")) is str else _str(v)
         generation = item.get("observedGeneration")
-        # Positional, in Condition's field order: keywords cost a NamedTuple twice as much,
-        # and every route of an overview has a few conditions.
+        # Every route of an overview has a few conditions.
         conditions.append(
-            Condition(
-                type_,
-                status or "Unknown",
-                intern(v) if type(v := item.get("reason")) is str else _str(v),
-                intern(v) if type(v := item.get("message")) is str else _str(v),
-                generation if type(generation) is int else _int(generation),
-                intern(v) if type(v := item.get("lastTransitionTime")) is str else _str(v),
+            _new(
+                Condition,
+                (
+                    type_,
+                    status or "Unknown",
+                    intern(v) if type(v := item.get("reason")) is str else _str(v),
+                    intern(v) if type(v := item.get("message")) is str else _str(v),
+                    generation if type(generation) is int else _int(generation),
+                    intern(v) if type(v := item.get("lastTransitionTime")) is str else _str(v),
+                ),
             )
         )
     return tuple(conditions)
@@ -188,7 +194,7 @@ def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> Pare
         default_namespace if kind == "Gateway" else ""
     )
     port = parent_ref.get("port")
-    return ParentRef(
+    fields = (
         GATEWAY_GROUP if group is None else intern(group) if type(group) is str else _str(group),
         kind,
         namespace,
@@ -196,14 +202,18 @@ def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> Pare
         intern(v) if type(v := parent_ref.get("sectionName")) is str else _str(v),
         None if port is None else port if type(port) is int else _int(port),
     )
+    return _new(ParentRef, fields)
 
 
 def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> ParentConditions:
     ref = entry.get("parentRef")
-    return ParentConditions(
-        parent_ref_of(ref if type(ref) is dict else _map(ref), default_namespace),
-        intern(v) if type(v := entry.get("controllerName")) is str else _str(v),
-        parse_conditions(entry.get("conditions")),
+    return _new(
+        ParentConditions,
+        (
+            parent_ref_of(ref if type(ref) is dict else _map(ref), default_namespace),
+            intern(v) if type(v := entry.get("controllerName")) is str else _str(v),
+            parse_conditions(entry.get("conditions")),
+        ),
     )
 
 
