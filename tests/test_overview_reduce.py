@@ -98,6 +98,32 @@ def test_an_object_without_metadata_spec_or_status_reduces_to_an_empty_summary()
         assert not accepted
 
 
+def test_a_route_without_pools_competes_when_a_well_formed_entry_says_accepted() -> None:
+    def accepted_with(parents: Any) -> bool:
+        shown = httproute("r", "llm")
+        shown["status"] = {"parents": parents}
+        _, info, accepted = reduce_route(shown)
+        assert info is not None
+        # A route with a Service backend is not shown: its conditions are read, not kept.
+        plain = httproute("r", "llm")
+        plain["spec"]["rules"][0]["backendRefs"] = [{"name": "svc", "port": 80}]
+        plain["status"] = {"parents": parents}
+        _, no_info, plain_accepted = reduce_route(plain)
+        assert no_info is None
+        assert plain_accepted == accepted
+        return accepted
+
+    accepted = {"type": "Accepted", "status": "True"}
+    assert accepted_with([None, "junk", {"conditions": [None, 1, accepted]}])
+    assert accepted_with([{"conditions": None}, {"parentRef": 3, "conditions": [accepted]}])
+    assert not accepted_with(None)
+    assert not accepted_with({"conditions": [accepted]})  # parents is no list
+    assert not accepted_with([{"conditions": {"x": accepted}}])  # conditions is no list
+    assert not accepted_with([{"conditions": [{"type": "Accepted", "status": "False"}]}])
+    assert not accepted_with([{"conditions": [{"type": "Accepted", "status": True}]}])
+    assert not accepted_with([{"conditions": [{"type": "Accepted"}]}])  # status Unknown
+
+
 def test_null_or_empty_header_and_query_conditions_are_the_same_match_as_none() -> None:
     def match_of(match: dict[str, Any]) -> MatchKey:
         obj = httproute("r", "llm")

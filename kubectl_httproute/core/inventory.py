@@ -23,15 +23,16 @@ from .model import (
     ObjectRef,
     ResourceApi,
 )
-from .precedence import RouteSummary, summarize_route
+from .precedence import RouteSummary, summarize_route_paths
 from .verify import (
     ACCEPTED,
     GatewayView,
     ParentConditions,
     RouteFacts,
+    accepted_in,
+    parent_statuses,
     parse_conditions,
     pool_parent_statuses,
-    route_parent_statuses,
 )
 
 if TYPE_CHECKING:
@@ -180,13 +181,6 @@ class Inventory:
 _PATH_MARKS = {"Exact": "=", "RegularExpression": "~"}
 
 
-def _path_label(match: Mapping[str, Any]) -> str:
-    path = _map(match.get("path"))
-    kind = _str(path.get("type")) or "PathPrefix"
-    value = _str(path.get("value")) or "/"
-    return _PATH_MARKS.get(kind, "") + value
-
-
 def _accepted_anywhere(parents: tuple[ParentConditions, ...]) -> bool:
     for parent in parents:
         for condition in parent.conditions:
@@ -197,21 +191,23 @@ def _accepted_anywhere(parents: tuple[ParentConditions, ...]) -> bool:
 
 def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, bool]:
     """(precedence summary, the route's status info when it uses a pool, accepted anywhere?)."""
-    summary = summarize_route(obj)
-    parents = tuple(route_parent_statuses(obj))
-    accepted = _accepted_anywhere(parents)
+    summary, match_paths = summarize_route_paths(obj)
+    status = obj.get("status")
+    entries = (status if type(status) is dict else _map(status)).get("parents")
     if not summary.pools:
-        return summary, None, accepted
-    meta = _map(obj.get("metadata"))
-    spec = _map(obj.get("spec"))
-    paths: list[str] = []
-    for rule in _list(spec.get("rules")):
-        for match in _list(_map(rule).get("matches")) or [{}]:
-            label = _path_label(_map(match))
-            if label not in paths:
-                paths.append(label)
-    info = RouteInfo(summary, _int(meta.get("generation")), parents, tuple(paths))
-    return summary, info, accepted
+        # Not shown: only whether it competes for traffic, without its parents' conditions.
+        return summary, None, accepted_in(entries)
+    parents = tuple(parent_statuses(entries, summary.ref.namespace))
+    meta = obj.get("metadata")
+    generation = (meta if type(meta) is dict else _map(meta)).get("generation")
+    # The match paths, each once, in order: "/" for PathPrefix /, "=/x" for Exact /x.
+    paths = tuple(dict.fromkeys([_PATH_MARKS.get(kind, "") + path for kind, path in match_paths]))
+    # tuple.__new__, not RouteInfo's Python __new__, as for the summary's NamedTuples.
+    info = tuple.__new__(
+        RouteInfo,
+        (summary, generation if type(generation) is int else _int(generation), parents, paths),
+    )
+    return summary, info, _accepted_anywhere(parents)
 
 
 def reduce_pool(obj: dict[str, Any], api: ResourceApi) -> PoolState:

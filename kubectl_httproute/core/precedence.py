@@ -28,6 +28,7 @@ hosts a listener admits is not considered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from sys import intern
 from typing import Any, NamedTuple
 
 from .fields import as_list as _list
@@ -37,6 +38,10 @@ from .model import GATEWAY_GROUP, MODEL_HEADER, ObjectRef
 
 _MODEL_HEADER = MODEL_HEADER.lower()  # header names are kept lower-case in a MatchKey
 ANY_HOST = ""  # the hostname key of a route without hostnames: it matches every host
+
+# The per-route NamedTuples are built by tuple.__new__ (C) from a tuple of every field, in
+# order: their generated __new__ is a Python function, and cost as much again as the tuple.
+_new = tuple.__new__
 
 
 class MatchKey(NamedTuple):
@@ -114,79 +119,130 @@ def _conditions(items: Any) -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(out))
 
 
-def _match_key(match: Mapping[str, Any]) -> MatchKey:
-    path = _map(match.get("path"))
-    path_type = _str(path.get("type")) or "PathPrefix"
-    value = _str(path.get("value")) or "/"
-    headers = _conditions(match.get("headers"))
+def _match_key(match: Mapping[str, Any]) -> tuple[MatchKey, str, str]:
+    """The match's key, and its path's type and value as written (before _normal_path)."""
+    path = match.get("path")
+    if type(path) is not dict:
+        path = _map(path)
+    # `_str(x)` inline for the JSON decoder's plain str (interned: the summaries keep it), and
+    # the call itself for anything else: a call per field is a tenth of a route's reduce.
+    path_type = intern(t) if type(t := path.get("type")) is str else _str(t)
+    path_type = path_type or "PathPrefix"
+    value = intern(v) if type(v := path.get("value")) is str else _str(v)
+    value = value or "/"
+    # Most matches have no header or query conditions: no call for them.
+    headers = _conditions(raw) if (raw := match.get("headers")) else ()
     if headers:
         headers = tuple(sorted((t, n.lower(), v) for t, n, v in headers))
-    queries = _conditions(match.get("queryParams"))
-    # Positional, in MatchKey's field order: once per match of every route.
-    return MatchKey(
+    queries = _conditions(raw) if (raw := match.get("queryParams")) else ()
+    method = match.get("method")
+    # Once per match of every route.
+    fields = (
         path_type,
         _normal_path(path_type, value),
-        _str(match.get("method")) or None,
+        (intern(method) if type(method) is str else _str(method)) or None,
         len(headers),
         len(queries),
         headers,
         queries,
     )
+    return _new(MatchKey, fields), path_type, value
 
 
 DEFAULT_MATCH = MatchKey("PathPrefix", "/", None, 0, 0)
+# What a rule without matches matches (every request), with its path as written.
+_DEFAULT_ENTRY = (DEFAULT_MATCH, "PathPrefix", "/")
 
 
 def summarize_route(obj: dict[str, Any]) -> RouteSummary:
     """Reduce an HTTPRoute object to what precedence and the status overview need."""
-    meta = _map(obj.get("metadata"))
-    spec = _map(obj.get("spec"))
-    namespace = _str(meta.get("namespace"))
+    return summarize_route_paths(obj)[0]
+
+
+def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple[str, str]]]:
+    """summarize_route, and the (type, value) of every match's path as written, in order (a
+    rule without matches gives PathPrefix /): `status` shows them for its routes, and this walk
+    over the rules is the one that reads them.
+
+    The JSON decoder gives dicts, lists and strs: each field is checked for exactly those
+    inline, and anything else goes through the tolerant accessors, to the same result."""
+    meta = obj.get("metadata")
+    if type(meta) is not dict:
+        meta = _map(meta)
+    spec = obj.get("spec")
+    if type(spec) is not dict:
+        spec = _map(spec)
+    namespace = intern(n) if type(n := meta.get("namespace")) is str else _str(n)
     parents = []
-    for ref in _list(spec.get("parentRefs")):
-        ref = _map(ref)
+    refs = spec.get("parentRefs")
+    for ref in refs if type(refs) is list else _list(refs):
+        if type(ref) is not dict:
+            ref = _map(ref)
         group = ref.get("group")
-        if (GATEWAY_GROUP if group is None else _str(group)) != GATEWAY_GROUP:
+        if group is not None and (group if type(group) is str else _str(group)) != GATEWAY_GROUP:
             continue
-        if (_str(ref.get("kind")) or "Gateway") != "Gateway":
+        kind = ref.get("kind")
+        if ((kind if type(kind) is str else _str(kind)) or "Gateway") != "Gateway":
             continue
+        ns = intern(v) if type(v := ref.get("namespace")) is str else _str(v)
+        section = intern(v) if type(v := ref.get("sectionName")) is str else _str(v)
         parents.append(
             (
-                _str(ref.get("namespace")) or namespace,
-                _str(ref.get("name")),
-                _str(ref.get("sectionName")) or None,
+                ns or namespace,
+                intern(v) if type(v := ref.get("name")) is str else _str(v),
+                section or None,
             )
         )
     matches: list[MatchKey] = []
+    paths: list[tuple[str, str]] = []
     pools: list[tuple[str, str, str, int]] = []
-    for rule in _list(spec.get("rules")):
-        rule = _map(rule)
-        rule_matches = [_match_key(_map(m)) for m in _list(rule.get("matches"))]
-        # A rule without matches matches every request: PathPrefix /.
-        for key in rule_matches or [DEFAULT_MATCH]:
+    rules = spec.get("rules")
+    for rule in rules if type(rules) is list else _list(rules):
+        if type(rule) is not dict:
+            rule = _map(rule)
+        raw = rule.get("matches")
+        entries = [
+            _match_key(m if type(m) is dict else _map(m))
+            for m in (raw if type(raw) is list else _list(raw))
+        ]
+        for key, path_type, value in entries or (_DEFAULT_ENTRY,):
+            paths.append((path_type, value))
             if key not in matches:
                 matches.append(key)
-        for backend in _list(rule.get("backendRefs")):
-            backend = _map(backend)
-            if _str(backend.get("kind")) != "InferencePool":
+        backends = rule.get("backendRefs")
+        for backend in backends if type(backends) is list else _list(backends):
+            if type(backend) is not dict:
+                backend = _map(backend)
+            kind = backend.get("kind")
+            if (kind if type(kind) is str else _str(kind)) != "InferencePool":
                 continue
+            ns = intern(v) if type(v := backend.get("namespace")) is str else _str(v)
             weight = backend.get("weight")
             pools.append(
                 (
-                    _str(backend.get("group")),
-                    _str(backend.get("namespace")) or namespace,
-                    _str(backend.get("name")),
-                    weight if isinstance(weight, int) and not isinstance(weight, bool) else 1,
+                    intern(v) if type(v := backend.get("group")) is str else _str(v),
+                    ns or namespace,
+                    intern(v) if type(v := backend.get("name")) is str else _str(v),
+                    weight
+                    if type(weight) is int
+                    or (isinstance(weight, int) and not isinstance(weight, bool))
+                    else 1,
                 )
             )
-    return RouteSummary(
-        ObjectRef(namespace, _str(meta.get("name"))),
-        _str(meta.get("creationTimestamp")),
-        tuple(h.lower() for h in _list(spec.get("hostnames")) if isinstance(h, str)),
-        tuple(dict.fromkeys(parents)),
-        tuple(matches),
-        tuple(pools),
+    hostnames = spec.get("hostnames")
+    name = intern(v) if type(v := meta.get("name")) is str else _str(v)
+    summary = _new(
+        RouteSummary,
+        (
+            _new(ObjectRef, (namespace, name)),
+            intern(v) if type(v := meta.get("creationTimestamp")) is str else _str(v),
+            tuple([h.lower() for h in _list(hostnames) if isinstance(h, str)]),
+            tuple(dict.fromkeys(parents)),
+            tuple(matches),
+            tuple(pools),
+        ),
     )
+    return summary, paths
 
 
 # ---------------------------------------------------------------------------------------------

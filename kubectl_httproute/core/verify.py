@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from sys import intern
 from typing import Any, NamedTuple
 
 from .fields import as_int as _int
@@ -19,6 +20,10 @@ from .verdict import Verdict as Verdict  # route_verdict's result; defined with 
 
 ACCEPTED = "Accepted"
 RESOLVED_REFS = "ResolvedRefs"
+
+# The per-route NamedTuples are built by tuple.__new__ (C) from a tuple of every field, in
+# order: their generated __new__ is a Python function, and cost as much again as the tuple.
+_new = tuple.__new__
 
 
 class ParentRef(NamedTuple):
@@ -141,22 +146,29 @@ def _api_group(obj: Mapping[str, Any]) -> str:
 def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
     """Turn a status conditions list into Condition objects, skipping malformed entries."""
     conditions = []
-    for item in _list(raw):
+    # Each field is checked inline for what the JSON decoder gives (a str, interned as _str
+    # does: the summaries keep it; an int), and anything else goes through the tolerant
+    # accessor, to the same result: a call per field was a fifth of a route's reduce.
+    for item in raw if type(raw) is list else _list(raw):
         if not (type(item) is dict or isinstance(item, Mapping)):
             continue
-        type_ = _str(item.get("type"))
+        type_ = intern(v) if type(v := item.get("type")) is str else _str(v)
         if not type_:
             continue
-        # Positional, in Condition's field order: keywords cost a NamedTuple twice as much,
-        # and every route of an overview has a few conditions.
+        status = intern(v) if type(v := item.get("status")) is str else _str(v)
+        generation = item.get("observedGeneration")
+        # Every route of an overview has a few conditions.
         conditions.append(
-            Condition(
-                type_,
-                _str(item.get("status")) or "Unknown",
-                _str(item.get("reason")),
-                _str(item.get("message")),
-                _int(item.get("observedGeneration")),
-                _str(item.get("lastTransitionTime")),
+            _new(
+                Condition,
+                (
+                    type_,
+                    status or "Unknown",
+                    intern(v) if type(v := item.get("reason")) is str else _str(v),
+                    intern(v) if type(v := item.get("message")) is str else _str(v),
+                    generation if type(generation) is int else _int(generation),
+                    intern(v) if type(v := item.get("lastTransitionTime")) is str else _str(v),
+                ),
             )
         )
     return tuple(conditions)
@@ -174,39 +186,65 @@ def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> Pare
     """A parentRef with Gateway API's defaults: group gateway.networking.k8s.io, kind Gateway,
     the referrer's namespace (for a Gateway only)."""
     group = parent_ref.get("group")
-    kind = _str(parent_ref.get("kind")) or "Gateway"
+    # Inline str checks, else the tolerant accessor, as in parse_conditions.
+    kind = (intern(v) if type(v := parent_ref.get("kind")) is str else _str(v)) or "Gateway"
     # Only a Gateway defaults to the referrer's namespace; v1alpha2's placeholder parent
     # (kind Status, name default) belongs to no namespace.
-    namespace = _str(parent_ref.get("namespace")) or (
+    namespace = (intern(v) if type(v := parent_ref.get("namespace")) is str else _str(v)) or (
         default_namespace if kind == "Gateway" else ""
     )
-    return ParentRef(
-        GATEWAY_GROUP if group is None else _str(group),
+    port = parent_ref.get("port")
+    fields = (
+        GATEWAY_GROUP if group is None else intern(group) if type(group) is str else _str(group),
         kind,
         namespace,
-        _str(parent_ref.get("name")),
-        _str(parent_ref.get("sectionName")),
-        _int(parent_ref.get("port")),
+        intern(v) if type(v := parent_ref.get("name")) is str else _str(v),
+        intern(v) if type(v := parent_ref.get("sectionName")) is str else _str(v),
+        None if port is None else port if type(port) is int else _int(port),
     )
+    return _new(ParentRef, fields)
 
 
 def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> ParentConditions:
-    return ParentConditions(
-        parent_ref_of(_map(entry.get("parentRef")), default_namespace),
-        _str(entry.get("controllerName")),
-        parse_conditions(entry.get("conditions")),
+    ref = entry.get("parentRef")
+    return _new(
+        ParentConditions,
+        (
+            parent_ref_of(ref if type(ref) is dict else _map(ref), default_namespace),
+            intern(v) if type(v := entry.get("controllerName")) is str else _str(v),
+            parse_conditions(entry.get("conditions")),
+        ),
     )
+
+
+def parent_statuses(entries: Any, namespace: str) -> list[ParentConditions]:
+    """A status.parents list (any value) of an object in `namespace`: its well-formed entries."""
+    return [
+        _parent_conditions(e, namespace)
+        for e in (entries if type(entries) is list else _list(entries))
+        if type(e) is dict or isinstance(e, Mapping)
+    ]
 
 
 def route_parent_statuses(route: Mapping[str, Any]) -> list[ParentConditions]:
     """Every status.parents[] entry of an HTTPRoute, in the order the API returned them."""
-    namespace = _namespace(route)
-    entries = _list(_map(route.get("status")).get("parents"))
-    return [
-        _parent_conditions(e, namespace)
-        for e in entries
-        if type(e) is dict or isinstance(e, Mapping)
-    ]
+    return parent_statuses(_map(route.get("status")).get("parents"), _namespace(route))
+
+
+def accepted_in(entries: Any) -> bool:
+    """Does some entry of a status.parents list (any value) say Accepted=True? What
+    parent_statuses would give, read without building it (for routes `status` does not show)."""
+    for entry in entries if type(entries) is list else _list(entries):
+        if not (type(entry) is dict or isinstance(entry, Mapping)):
+            continue
+        for item in _list(entry.get("conditions")):
+            if (
+                (type(item) is dict or isinstance(item, Mapping))
+                and _str(item.get("type")) == ACCEPTED
+                and _str(item.get("status")) == "True"
+            ):
+                return True
+    return False
 
 
 def route_facts(route: Mapping[str, Any]) -> RouteFacts:
