@@ -28,7 +28,6 @@ hosts a listener admits is not considered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from sys import intern
 from typing import Any, NamedTuple
 
 from .fields import as_list as _list
@@ -124,12 +123,8 @@ def _match_key(match: Mapping[str, Any]) -> tuple[MatchKey, str, str]:
     path = match.get("path")
     if type(path) is not dict:
         path = _map(path)
-    # `_str(x)` inline for the JSON decoder's plain str (interned: the summaries keep it), and
-    # the call itself for anything else: a call per field is a tenth of a route's reduce.
-    path_type = intern(t) if type(t := path.get("type")) is str else _str(t)
-    path_type = path_type or "PathPrefix"
-    value = intern(v) if type(v := path.get("value")) is str else _str(v)
-    value = value or "/"
+    path_type = _str(path.get("type")) or "PathPrefix"
+    value = _str(path.get("value")) or "/"
     # Most matches have no header or query conditions: no call for them.
     headers = _conditions(raw) if (raw := match.get("headers")) else ()
     if headers:
@@ -140,7 +135,7 @@ def _match_key(match: Mapping[str, Any]) -> tuple[MatchKey, str, str]:
     fields = (
         path_type,
         _normal_path(path_type, value),
-        (intern(method) if type(method) is str else _str(method)) or None,
+        _str(method) or None,
         len(headers),
         len(queries),
         headers,
@@ -164,7 +159,7 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
     rule without matches gives PathPrefix /): `status` shows them for its routes, and this walk
     over the rules is the one that reads them.
 
-    The JSON decoder gives dicts, lists and strs: each field is checked for exactly those
+    The JSON decoder gives dicts and lists: each container is checked for exactly those
     inline, and anything else goes through the tolerant accessors, to the same result."""
     meta = obj.get("metadata")
     if type(meta) is not dict:
@@ -172,7 +167,7 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
     spec = obj.get("spec")
     if type(spec) is not dict:
         spec = _map(spec)
-    namespace = intern(n) if type(n := meta.get("namespace")) is str else _str(n)
+    namespace = _str(meta.get("namespace"))
     parents = []
     refs = spec.get("parentRefs")
     for ref in refs if type(refs) is list else _list(refs):
@@ -184,12 +179,12 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
         kind = ref.get("kind")
         if ((kind if type(kind) is str else _str(kind)) or "Gateway") != "Gateway":
             continue
-        ns = intern(v) if type(v := ref.get("namespace")) is str else _str(v)
-        section = intern(v) if type(v := ref.get("sectionName")) is str else _str(v)
+        ns = _str(ref.get("namespace"))
+        section = _str(ref.get("sectionName"))
         parents.append(
             (
                 ns or namespace,
-                intern(v) if type(v := ref.get("name")) is str else _str(v),
+                _str(ref.get("name")),
                 section or None,
             )
         )
@@ -216,13 +211,13 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
             kind = backend.get("kind")
             if (kind if type(kind) is str else _str(kind)) != "InferencePool":
                 continue
-            ns = intern(v) if type(v := backend.get("namespace")) is str else _str(v)
+            ns = _str(backend.get("namespace"))
             weight = backend.get("weight")
             pools.append(
                 (
-                    intern(v) if type(v := backend.get("group")) is str else _str(v),
+                    _str(backend.get("group")),
                     ns or namespace,
-                    intern(v) if type(v := backend.get("name")) is str else _str(v),
+                    _str(backend.get("name")),
                     weight
                     if type(weight) is int
                     or (isinstance(weight, int) and not isinstance(weight, bool))
@@ -230,12 +225,12 @@ def summarize_route_paths(obj: dict[str, Any]) -> tuple[RouteSummary, list[tuple
                 )
             )
     hostnames = spec.get("hostnames")
-    name = intern(v) if type(v := meta.get("name")) is str else _str(v)
+    name = _str(meta.get("name"))
     summary = _new(
         RouteSummary,
         (
             _new(ObjectRef, (namespace, name)),
-            intern(v) if type(v := meta.get("creationTimestamp")) is str else _str(v),
+            _str(meta.get("creationTimestamp")),
             tuple([h.lower() for h in _list(hostnames) if isinstance(h, str)]),
             tuple(dict.fromkeys(parents)),
             tuple(matches),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from sys import intern
 from typing import Any, NamedTuple
 
 from .fields import as_int as _int
@@ -146,16 +145,15 @@ def _api_group(obj: Mapping[str, Any]) -> str:
 def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
     """Turn a status conditions list into Condition objects, skipping malformed entries."""
     conditions = []
-    # Each field is checked inline for what the JSON decoder gives (a str, interned as _str
-    # does: the summaries keep it; an int), and anything else goes through the tolerant
-    # accessor, to the same result: a call per field was a fifth of a route's reduce.
+    # Containers and ints are checked inline for what the JSON decoder gives, anything else
+    # goes through the tolerant accessor, to the same result: every route has a few of these.
     for item in raw if type(raw) is list else _list(raw):
         if not (type(item) is dict or isinstance(item, Mapping)):
             continue
-        type_ = intern(v) if type(v := item.get("type")) is str else _str(v)
+        type_ = _str(item.get("type"))
         if not type_:
             continue
-        status = intern(v) if type(v := item.get("status")) is str else _str(v)
+        status = _str(item.get("status"))
         generation = item.get("observedGeneration")
         # Every route of an overview has a few conditions.
         conditions.append(
@@ -164,10 +162,10 @@ def parse_conditions(raw: list[dict[str, Any]] | None) -> tuple[Condition, ...]:
                 (
                     type_,
                     status or "Unknown",
-                    intern(v) if type(v := item.get("reason")) is str else _str(v),
-                    intern(v) if type(v := item.get("message")) is str else _str(v),
+                    _str(item.get("reason")),
+                    _str(item.get("message")),
                     generation if type(generation) is int else _int(generation),
-                    intern(v) if type(v := item.get("lastTransitionTime")) is str else _str(v),
+                    _str(item.get("lastTransitionTime")),
                 ),
             )
         )
@@ -186,20 +184,19 @@ def parent_ref_of(parent_ref: Mapping[str, Any], default_namespace: str) -> Pare
     """A parentRef with Gateway API's defaults: group gateway.networking.k8s.io, kind Gateway,
     the referrer's namespace (for a Gateway only)."""
     group = parent_ref.get("group")
-    # Inline str checks, else the tolerant accessor, as in parse_conditions.
-    kind = (intern(v) if type(v := parent_ref.get("kind")) is str else _str(v)) or "Gateway"
+    kind = _str(parent_ref.get("kind")) or "Gateway"
     # Only a Gateway defaults to the referrer's namespace; v1alpha2's placeholder parent
     # (kind Status, name default) belongs to no namespace.
-    namespace = (intern(v) if type(v := parent_ref.get("namespace")) is str else _str(v)) or (
+    namespace = _str(parent_ref.get("namespace")) or (
         default_namespace if kind == "Gateway" else ""
     )
     port = parent_ref.get("port")
     fields = (
-        GATEWAY_GROUP if group is None else intern(group) if type(group) is str else _str(group),
+        GATEWAY_GROUP if group is None else _str(group),
         kind,
         namespace,
-        intern(v) if type(v := parent_ref.get("name")) is str else _str(v),
-        intern(v) if type(v := parent_ref.get("sectionName")) is str else _str(v),
+        _str(parent_ref.get("name")),
+        _str(parent_ref.get("sectionName")),
         None if port is None else port if type(port) is int else _int(port),
     )
     return _new(ParentRef, fields)
@@ -211,7 +208,7 @@ def _parent_conditions(entry: Mapping[str, Any], default_namespace: str) -> Pare
         ParentConditions,
         (
             parent_ref_of(ref if type(ref) is dict else _map(ref), default_namespace),
-            intern(v) if type(v := entry.get("controllerName")) is str else _str(v),
+            _str(entry.get("controllerName")),
             parse_conditions(entry.get("conditions")),
         ),
     )
