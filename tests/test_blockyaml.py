@@ -205,6 +205,7 @@ def test_plain_and_quoted_scalars_get_pyyaml_types(line: str, value: Any) -> Non
         "<<: {}",
         "  k: v",
         "k: a: b",
+        "a\nb",  # a plain scalar over two lines
     ],
 )
 def test_everything_outside_the_subset_goes_to_pyyaml(text: str) -> None:
@@ -218,11 +219,13 @@ def test_everything_outside_the_subset_goes_to_pyyaml(text: str) -> None:
         "a:\n    b: 1\n  c: 2",
         "- a\nb: 1",
         "a: 1\n- b",
-        "a\nb",
     ],
 )
 def test_broken_indentation_is_pyyamls_to_report(text: str) -> None:
+    # Declined, so the kubeconfig reader's error (with PyYAML's line number) is the one shown.
     assert blockyaml.load(text) is DECLINED
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)
 
 
 def test_empty_and_comment_only_files_are_null() -> None:
