@@ -426,32 +426,6 @@ def _pools_created(pools: list[tuple[str, ObjectRef, PoolState]]) -> dict[Object
     return created
 
 
-def _gateway_findings_once(
-    gateway: ObjectRef, view: GatewayView, shared: SharedFindings | None
-) -> list[Finding]:
-    if shared is None:
-        return _gateway_findings(view)
-    found = shared.gateways.get(gateway)
-    if found is None:
-        found = shared.gateways[gateway] = _gateway_findings(view)
-    return found
-
-
-def _pool_findings_once(
-    key: tuple[str, ObjectRef, ObjectRef, bool],
-    pool: PoolState,
-    inv: Inventory,
-    shared: SharedFindings | None,
-) -> list[Finding]:
-    _, _, gateway, accepted = key
-    if shared is None:
-        return _pool_findings(pool, gateway, accepted, inv)
-    found = shared.pools.get(key)
-    if found is None:
-        found = shared.pools[key] = _pool_findings(pool, gateway, accepted, inv)
-    return found
-
-
 def _accepted_on(route: RouteInfo, gateway: ObjectRef) -> bool:
     for parent in route.parents:
         if parent.ref.refers_to(gateway):
@@ -578,6 +552,8 @@ def diagnose_route(
             )
         )
         states.append(NO_CONTROLLER)
+    if shared is None:
+        shared = SharedFindings({}, {})  # one route alone (status ROUTE): nothing to share
     # Once per route, not per Gateway: what the verdict reads, and the pools the route names.
     facts = route.facts
     pools = _existing_pools(route, inv)
@@ -621,12 +597,17 @@ def diagnose_route(
         elif verdict.state == PENDING:
             findings.append(Finding(WARNING, subject, verdict.summary, verdict.fix))
         if view is not None:
-            _add_new(findings, _gateway_findings_once(gateway, view, shared))
+            found = shared.gateways.get(gateway)
+            if found is None:
+                found = shared.gateways[gateway] = _gateway_findings(view)
+            _add_new(findings, found)
         accepted = _accepted_on(route, gateway)
         for group, ref, pool in pools:
-            _add_new(
-                findings, _pool_findings_once((group, ref, gateway, accepted), pool, inv, shared)
-            )
+            key = (group, ref, gateway, accepted)
+            found = shared.pools.get(key)
+            if found is None:
+                found = shared.pools[key] = _pool_findings(pool, gateway, accepted, inv)
+            _add_new(findings, found)
     state = worst(states)
     if shadowing is not None:
         findings.append(

@@ -29,7 +29,6 @@ from .verify import (
     GatewayView,
     ParentConditions,
     RouteFacts,
-    accepted_in,
     parent_statuses,
     parse_conditions,
     pool_parent_statuses,
@@ -194,10 +193,9 @@ def reduce_route(obj: dict[str, Any]) -> tuple[RouteSummary, RouteInfo | None, b
     summary, match_paths = summarize_route_paths(obj)
     status = obj.get("status")
     entries = (status if type(status) is dict else _map(status)).get("parents")
-    if not summary.pools:
-        # Not shown: only whether it competes for traffic, without its parents' conditions.
-        return summary, None, accepted_in(entries)
     parents = tuple(parent_statuses(entries, summary.ref.namespace))
+    if not summary.pools:
+        return summary, None, _accepted_anywhere(parents)  # not shown: does it compete?
     meta = obj.get("metadata")
     generation = (meta if type(meta) is dict else _map(meta)).get("generation")
     # The match paths, each once, in order: "/" for PathPrefix /, "=/x" for Exact /x.

@@ -35,14 +35,14 @@ class ParentRef(NamedTuple):
     section: str = ""
     port: int | None = None
 
+    @property
+    def is_gateway(self) -> bool:
+        """This parent is a Gateway (not another kind of parent)."""
+        return self.group == GATEWAY_GROUP and self.kind == "Gateway"
+
     def refers_to(self, gateway: ObjectRef) -> bool:
         """This parent is that Gateway (any of its listeners)."""
-        return (
-            self.group == GATEWAY_GROUP
-            and self.kind == "Gateway"
-            and self.name == gateway.name
-            and self.namespace == gateway.namespace
-        )
+        return self.name == gateway.name and self.namespace == gateway.namespace and self.is_gateway
 
     @property
     def label(self) -> str:
@@ -226,22 +226,6 @@ def parent_statuses(entries: Any, namespace: str) -> list[ParentConditions]:
 def route_parent_statuses(route: Mapping[str, Any]) -> list[ParentConditions]:
     """Every status.parents[] entry of an HTTPRoute, in the order the API returned them."""
     return parent_statuses(_map(route.get("status")).get("parents"), _namespace(route))
-
-
-def accepted_in(entries: Any) -> bool:
-    """Does some entry of a status.parents list (any value) say Accepted=True? What
-    parent_statuses would give, read without building it (for routes `status` does not show)."""
-    for entry in entries if type(entries) is list else _list(entries):
-        if not (type(entry) is dict or isinstance(entry, Mapping)):
-            continue
-        for item in _list(entry.get("conditions")):
-            if (
-                (type(item) is dict or isinstance(item, Mapping))
-                and _str(item.get("type")) == ACCEPTED
-                and _str(item.get("status")) == "True"
-            ):
-                return True
-    return False
 
 
 def route_facts(route: Mapping[str, Any]) -> RouteFacts:

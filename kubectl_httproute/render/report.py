@@ -49,7 +49,7 @@ from ..core.basemodels import route_model
 from ..core.diagnose import RouteDiagnosis
 from ..core.events import EventSummary, recent
 from ..core.inventory import Inventory, RouteInfo
-from ..core.model import GATEWAY_GROUP, ObjectRef
+from ..core.model import ObjectRef
 from .kubejson import ANY, SCALAR, SCALARS, Record, render_record
 
 API_VERSION = "inferroute/v1"
@@ -136,7 +136,7 @@ def _gateway_rows(
     controllers: dict[tuple[str, str], set[str]] = {}
     for entry in route.parents:
         ref = entry.ref
-        if entry.controller and ref.group == GATEWAY_GROUP and ref.kind == "Gateway":
+        if entry.controller and ref.is_gateway:
             controllers.setdefault((ref.namespace, ref.name), set()).add(entry.controller)
     rows = []
     for parent in route.summary.parents:
