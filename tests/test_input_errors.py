@@ -225,10 +225,13 @@ def test_errors_say_what_is_wrong(
         assert word not in line, line
 
 
+@pytest.mark.parametrize(
+    "command", [("expose", "qwen-pool", *GATEWAY), ("rollback", "qwen-pool")], ids=lambda c: c[0]
+)
 def test_record_given_a_directory_says_so_and_names_a_file(
-    cluster: Any, kubeconfig: Path, tmp_path: Path
+    cluster: Any, kubeconfig: Path, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    args = ("expose", "qwen-pool", *GATEWAY, "--yes", "--record", str(tmp_path))
+    args = (*command, "--yes", "--record", str(tmp_path))
     line = refused(cluster, args, 2, ["--record", f'"{tmp_path}" is a directory'])
     assert f"--record {tmp_path / 'qwen-pool.inferroute.md'}" in line
     assert "already exists" not in line

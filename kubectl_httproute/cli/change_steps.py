@@ -545,6 +545,21 @@ def print_object(obj: dict[str, Any], output: str | None) -> None:
 # --- record --------------------------------------------------------------------------------------
 
 
+def refuse_record_directory(record_path: str | None, route: str) -> None:
+    """A directory given to --record is refused now, before anything is changed, not after."""
+    import os
+
+    if record_path is None or not os.path.isdir(record_path):
+        return
+    from ..errors import InvalidInput
+
+    example = os.path.join(record_path, f"{route}.inferroute.md")
+    raise InvalidInput(
+        f'--record "{record_path}" is a directory, not a file',
+        f"give the file to write, e.g. --record {example}",
+    )
+
+
 def write_record(
     run: ChangeRun,
     tables: str,

@@ -5,7 +5,6 @@ Orchestration and the terminal only: each step is a call into `cluster/`, `core/
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -21,7 +20,6 @@ from ..errors import (
     ADVICE_CONTEXT_NAMESPACE,
     EXIT_OK,
     InferrouteError,
-    InvalidInput,
     NotApproved,
 )
 from .change_flags import apply_flags, record_flags, wait_flags
@@ -32,6 +30,7 @@ from .change_steps import (
     finish_change,
     print_object,
     refuse_if_owned,
+    refuse_record_directory,
     show_changes,
 )
 from .common import (
@@ -222,19 +221,13 @@ def expose(ctx: click.Context, /, **params: Any) -> None:
 
 
 def _check_record_path(options: ExposeOptions) -> None:
-    """A directory given to --record is refused now, before anything is changed, not after."""
-    if options.record_path is None or not os.path.isdir(options.record_path):
-        return
+    """--record refused when it names a directory; its example is the route expose would make."""
     from ..core.validation import derive_route_name
 
     route = options.name or (
         derive_route_name(options.pools[0].ref.name) if options.pools else "ROUTE"
     )
-    example = os.path.join(options.record_path, f"{route}.inferroute.md")
-    raise InvalidInput(
-        f'--record "{options.record_path}" is a directory, not a file',
-        f"give the file to write, e.g. --record {example}",
-    )
+    refuse_record_directory(options.record_path, route)
 
 
 # --- offline -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Orchestration and the terminal only: the choice of revision and the manifest are
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -27,6 +26,7 @@ from .change_steps import (
     finish_change,
     print_object,
     refuse_if_owned,
+    refuse_record_directory,
     show_changes,
 )
 from .common import (
@@ -124,12 +124,7 @@ def rollback(ctx: click.Context, /, **params: Any) -> None:
         record_path=params["record_path"],
         no_record=params["no_record"],
     )
-    if options.record_path is not None and os.path.isdir(options.record_path):
-        example = os.path.join(options.record_path, f"{options.route}.inferroute.md")
-        raise InvalidInput(
-            f'--record "{options.record_path}" is a directory, not a file',
-            f"give the file to write, e.g. --record {example}",
-        )
+    refuse_record_directory(options.record_path, options.route)
     ctx.exit(run_rollback(options, flags))
 
 
