@@ -202,7 +202,6 @@ def render_record(data: RecordData) -> str:
     """The whole deployment record as markdown, with every embedded value redacted."""
     if data.action == "delete":
         return render_deletion_record(data)
-    timestamp = _utc(data.timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [
         f"# Deployment record: HTTPRoute {_cell(data.route)}",
         "",
@@ -216,18 +215,7 @@ def render_record(data: RecordData) -> str:
             if data.interrupted
             else []
         ),
-        *_table(
-            ("Fact", "Value"),
-            [
-                ("Timestamp (UTC)", timestamp),
-                ("Context", data.context),
-                ("Cluster server", data.server),
-                ("Namespace", data.namespace),
-                ("User", data.user),
-                ("Plugin version", f"kubectl-inferroute {data.plugin_version}"),
-                ("HTTPRoute", data.route),
-            ],
-        ),
+        *_facts(data),
         "",
         "## Gateway and pools",
         "",
